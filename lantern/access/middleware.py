@@ -1,0 +1,66 @@
+"""Enforces the access policy on every view before it runs. Fails closed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from lantern.access.audit import audit_record
+from lantern.access.policy import Stage, action_of, rule_for
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def refuse(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+class AccessPolicyMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if request.path.startswith(settings.STATIC_URL):
+            return None
+        action = action_of(view_func)
+        rule = rule_for(action)
+        request.lantern_action = action  # type: ignore[attr-defined]
+        if rule is None:
+            # A route without a declared action, or an action without a rule: never served.
+            audit_record(
+                action="access.refused",
+                request=request,
+                outcome="refused",
+                detail={"path": request.path, "declared_action": action or ""},
+            )
+            return refuse(request, "undeclared")
+        user = request.user
+        if rule.allows(user):
+            return None
+        if not user.is_authenticated:
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
+        if rule.stage is Stage.VERIFIED and not user.is_verified():  # type: ignore[union-attr]
+            return HttpResponseRedirect(reverse("accounts:verify"))
+        audit_record(
+            action="access.refused",
+            request=request,
+            outcome="refused",
+            detail={"path": request.path, "declared_action": action},
+        )
+        return refuse(request, "role")

@@ -1,0 +1,84 @@
+"""The access policy: which actions exist and who may perform them. Deny by default.
+
+Every view declares the one action it performs (`@declare_action` or `action = ...` on a class
+view). `AccessPolicyMiddleware` refuses a view that declares none, and an action that has no
+rule here. Record-level scopes (involvement, restriction, break-the-glass) build on this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from lantern.accounts.roles import RoleCode
+
+
+class Stage(StrEnum):
+    """How far through sign-in a user must be for an action."""
+
+    ANONYMOUS = "anonymous"  # anyone, signed in or not (sign-in page, health check)
+    PASSWORD = "password"  # password given, second factor not yet (verify, set up MFA)
+    VERIFIED = "verified"  # fully signed in with a second factor
+
+
+@dataclass(frozen=True)
+class Rule:
+    stage: Stage
+    roles: frozenset[str] | None = None  # None: any role (still needs VERIFIED when set)
+    personal_data: bool = False  # reads are audited by the views that show the data
+
+    def allows(self, user: Any) -> bool:
+        if self.stage is Stage.ANONYMOUS:
+            return True
+        if not user.is_authenticated:
+            return False
+        if self.stage is Stage.PASSWORD:
+            return True
+        if not user.is_verified():
+            return False
+        return self.roles is None or user.has_role(*self.roles)
+
+
+ADMIN = frozenset({RoleCode.SYSTEM_ADMINISTRATOR})
+
+POLICY: dict[str, Rule] = {
+    "public": Rule(Stage.ANONYMOUS),
+    "auth.sign_in": Rule(Stage.ANONYMOUS),
+    "auth.sign_out": Rule(Stage.ANONYMOUS),
+    "auth.second_factor": Rule(Stage.PASSWORD),
+    "session.keep_alive": Rule(Stage.PASSWORD),
+    "home.view": Rule(Stage.VERIFIED),
+    "account.view": Rule(Stage.VERIFIED),
+    "account.passkeys": Rule(Stage.VERIFIED),
+    "drafts.save": Rule(Stage.VERIFIED),
+    "admin.view": Rule(Stage.VERIFIED, roles=ADMIN),
+    "admin.manage": Rule(Stage.VERIFIED, roles=ADMIN),
+}
+
+ACTION_ATTRIBUTE = "lantern_action"
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def declare_action(action: str) -> Callable[[V], V]:
+    """Mark a view function (or a third-party view) with the action it performs."""
+    if action not in POLICY:
+        raise ValueError(f"No policy rule for action {action!r}")
+
+    def mark(view: V) -> V:
+        setattr(view, ACTION_ATTRIBUTE, action)
+        return view
+
+    return mark
+
+
+def action_of(view: Callable[..., Any]) -> str | None:
+    declared = getattr(view, ACTION_ATTRIBUTE, None)
+    if declared is None and hasattr(view, "view_class"):
+        declared = getattr(view.view_class, "action", None)
+    return declared
+
+
+def rule_for(action: str | None) -> Rule | None:
+    return POLICY.get(action) if action else None

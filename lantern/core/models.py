@@ -1,0 +1,121 @@
+"""Base models and versioned code lists shared by every domain app."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class LanternModel(models.Model):
+    """UUID key, who and when created and changed, and a version for optimistic locking.
+
+    Services bump `version` on every change and refuse a write made from a stale copy, so two
+    people editing the same record cannot silently overwrite each other.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    modified_at = models.DateTimeField(auto_now=True)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class CodeList(models.Model):
+    """A named list of codes (agency types, referral sources, CIN factors...).
+
+    Lists and their codes are data loaded by migrations, so a partnership changes a list without
+    a release and old records keep the code version they were made with.
+    """
+
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="The standard it encodes.")
+
+    class Meta:
+        ordering: ClassVar = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CodeQuerySet(models.QuerySet["Code"]):
+    def current(self, on: date | None = None) -> CodeQuerySet:
+        on = on or date.today()  # noqa: DTZ011 - validity dates are calendar dates in England
+        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+    def in_list(self, key: str) -> CodeQuerySet:
+        return self.filter(code_list__key=key)
+
+
+class Code(models.Model):
+    code_list = models.ForeignKey(CodeList, on_delete=models.PROTECT, related_name="codes")
+    code = models.CharField(max_length=64)
+    label = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    valid_from = models.DateField(default=date(2000, 1, 1))
+    valid_to = models.DateField(null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["code_list", "sort_order", "code"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["code_list", "code", "version"], name="code_unique_per_list_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="code_valid_to_after_valid_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Draft(models.Model):
+    """Answers in a form that were not yet saved: kept when a session times out or a page
+    autosaves, and offered back the next time the same user opens the same form."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+    reason = models.CharField(
+        max_length=20, choices=[("autosave", "Saved automatically"), ("timeout", "Signed out")]
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "path"], name="draft_one_per_user_and_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.path}"

@@ -1,0 +1,74 @@
+"""The home page ("my work"), drafts, health and error pages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from lantern.access.policy import declare_action
+from lantern.core.drafts import draft_discard, draft_save
+
+
+@declare_action("home.view")
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@declare_action("public")
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers: the process answers and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _own_path(request: HttpRequest) -> str | None:
+    path = request.POST.get("draft_path", "")
+    if path.startswith("/") and url_has_allowed_host_and_scheme(
+        path, allowed_hosts={request.get_host()}
+    ):
+        return path.split("?", 1)[0]
+    return None
+
+
+@declare_action("drafts.save")
+@require_POST
+def draft_autosave(request: HttpRequest) -> JsonResponse:
+    """Pages with a draftable form post their answers here every so often and before a
+    time-out, so nothing typed is lost."""
+    path = _own_path(request)
+    if path is None:
+        return JsonResponse({"title": "Unknown form", "status": 400}, status=400)
+    data = request.POST.copy()
+    data.pop("draft_path", None)
+    draft = draft_save(user=request.user, path=path, data=data, reason="autosave", request=request)
+    return JsonResponse({"saved": draft is not None})
+
+
+@declare_action("drafts.save")
+@require_POST
+def draft_discard_view(request: HttpRequest) -> HttpResponse:
+    path = _own_path(request)
+    if path is not None:
+        draft_discard(user=request.user, path=path, request=request)
+        return redirect(path)
+    return redirect("core:home")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)
