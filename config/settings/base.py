@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dj_database_url
 from django.utils.csp import CSP
 
-import dj_database_url
 from config.env import BASE_DIR, env_int, env_list, env_str
 
 DEBUG = False
@@ -121,9 +121,7 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_WEBAUTHN_RP_NAME = "Lantern"
 OTP_WEBAUTHN_RP_ID = env_str("LANTERN_WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
-    "LANTERN_WEBAUTHN_ORIGINS", "http://localhost:8000"
-)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("LANTERN_WEBAUTHN_ORIGINS", "http://localhost:8000")
 
 # --- Sessions: an idle session ends after LANTERN_SESSION_IDLE_SECONDS; each request renews
 # it. Pages warn two minutes before (the GOV.UK timeout-warning pattern) and keep drafts.
@@ -156,7 +154,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Static files: built by frontend/build.mjs from npm packages into build/static.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 
 # --- Background work: Django's tasks framework on a PostgreSQL-backed queue.

@@ -1,9 +1,10 @@
 """Production: every secret and address from the environment, HTTPS only."""
 
-from config.env import env_bool, env_int, env_str
+from config.env import BASE_DIR, env_bool, env_int, env_str
 from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_str("SECRET_KEY")
+STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

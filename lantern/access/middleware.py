@@ -55,7 +55,7 @@ class AccessPolicyMiddleware:
         if not user.is_authenticated:
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
-        if rule.stage is Stage.VERIFIED and not user.is_verified():  # type: ignore[union-attr]
+        if rule.stage is Stage.VERIFIED and not user.is_verified():
             return HttpResponseRedirect(reverse("accounts:verify"))
         audit_record(
             action="access.refused",

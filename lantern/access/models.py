@@ -11,11 +11,12 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 
 class AuditEvent(models.Model):
     seq = models.BigAutoField(primary_key=True)
-    occurred_at = models.DateTimeField(db_default=models.functions.Now())
+    occurred_at = models.DateTimeField(db_default=Now())
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -19,7 +19,7 @@ class Stage(StrEnum):
     """How far through sign-in a user must be for an action."""
 
     ANONYMOUS = "anonymous"  # anyone, signed in or not (sign-in page, health check)
-    PASSWORD = "password"  # password given, second factor not yet (verify, set up MFA)
+    PASSWORD = "password"  # noqa: S105 - a sign-in stage, not a secret; password given, second factor not yet (verify, set up MFA)
     VERIFIED = "verified"  # fully signed in with a second factor
 
 

@@ -12,12 +12,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from lantern.access.audit import audit_record
 from lantern.access.policy import declare_action
 from lantern.accounts import services
 from lantern.accounts.forms import AgencyForm, NewUserForm, ReasonForm, TeamForm, UserForm
-from lantern.accounts.models import Agency, Role, Team, User
+from lantern.accounts.models import Agency, Role, Team, User, user_of
 from lantern.core.drafts import draft_discard, form_for
 from lantern.core.models import Code
 from lantern.core.services import ConflictError
@@ -62,8 +64,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @declare_action("admin.view")
 def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = Agency.objects.select_related("agency_type").annotate(
-        user_count=Count("users", distinct=True), team_count=Count("teams", distinct=True)
+    agencies = (
+        Agency.objects.select_related("agency_type")
+        .annotate(
+            user_count=Count("users", distinct=True), team_count=Count("teams", distinct=True)
+        )
+        .order_by("name")
     )
     query = request.GET.get("q", "").strip()
     agency_type = request.GET.get("type", "")
@@ -96,7 +102,7 @@ def agency_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "administration/agency_detail.html",
         {
             "agency": agency,
-            "teams": agency.teams.annotate(member_count=Count("members")),
+            "teams": agency.teams.annotate(member_count=Count("members")).order_by("name"),
             "users": agency.users.prefetch_related("roles").order_by("last_name", "first_name"),
             "status_form": ReasonForm(),
         },
@@ -121,19 +127,25 @@ def agency_edit(request: HttpRequest, pk: str | None = None) -> HttpResponse:
     form, draft = form_for(request, AgencyForm, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor: User = request.user  # type: ignore[assignment]
+        actor = user_of(request)
         try:
             if agency is None:
                 agency = services.agency_create(
-                    actor=actor, request=request, name=data["name"],
-                    short_name=data["short_name"], agency_type=data["agency_type"],
+                    actor=actor,
+                    request=request,
+                    name=data["name"],
+                    short_name=data["short_name"],
+                    agency_type=data["agency_type"],
                 )
                 messages.success(request, f"{agency.name} has been added.")
             else:
                 services.agency_update(
-                    actor=actor, request=request, agency=agency,
+                    actor=actor,
+                    request=request,
+                    agency=agency,
                     expected_version=data["version"] or agency.version,
-                    name=data["name"], short_name=data["short_name"],
+                    name=data["name"],
+                    short_name=data["short_name"],
                     agency_type=data["agency_type"],
                 )
                 messages.success(request, f"{agency.name} has been updated.")
@@ -159,8 +171,11 @@ def agency_status(request: HttpRequest, pk: str) -> HttpResponse:
     active = request.POST.get("active") == "true"
     try:
         services.agency_set_active(
-            actor=request.user, request=request, agency=agency,  # type: ignore[arg-type]
-            active=active, reason=form.cleaned_data.get("reason", ""),
+            actor=user_of(request),
+            request=request,
+            agency=agency,
+            active=active,
+            reason=form.cleaned_data.get("reason", ""),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -186,18 +201,24 @@ def team_edit(request: HttpRequest, agency_pk: str, pk: str | None = None) -> Ht
     form, draft = form_for(request, TeamForm, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor: User = request.user  # type: ignore[assignment]
+        actor = user_of(request)
         try:
             if team is None:
                 team = services.team_create(
-                    actor=actor, request=request, agency=agency, name=data["name"],
+                    actor=actor,
+                    request=request,
+                    agency=agency,
+                    name=data["name"],
                     description=data["description"],
                 )
             else:
                 services.team_update(
-                    actor=actor, request=request, team=team,
+                    actor=actor,
+                    request=request,
+                    team=team,
                     expected_version=data["version"] or team.version,
-                    name=data["name"], description=data["description"],
+                    name=data["name"],
+                    description=data["description"],
                 )
         except (ValidationError, ConflictError) as error:
             _apply_errors(form, error)
@@ -245,8 +266,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
     audit_record(
         action="admin.users_listed",
         request=request,
-        detail={"q": query, "agency": agency, "role": role, "status": status,
-                "page": page.number, "shown": len(page.object_list)},
+        detail={
+            "q": query,
+            "agency": agency,
+            "role": role,
+            "status": status,
+            "page": page.number,
+            "shown": len(page.object_list),
+        },
     )
     return render(
         request,
@@ -267,9 +294,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: str) -> HttpResponse:
     user = _get(User.objects.select_related("agency").prefetch_related("roles", "teams"), pk)
     audit_record(action="admin.user_viewed", request=request, obj=user)
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    from django_otp_webauthn.models import WebAuthnCredential
-
     return render(
         request,
         "administration/user_detail.html",
@@ -289,10 +313,16 @@ def user_edit(request: HttpRequest, pk: str | None = None) -> HttpResponse:
     initial: dict[str, Any] = {}
     if user is not None:
         initial = {
-            "id": user.pk, "first_name": user.first_name, "last_name": user.last_name,
-            "username": user.username, "email": user.email, "job_title": user.job_title,
-            "agency": user.agency_id, "teams": [t.pk for t in user.teams.all()],
-            "roles": [r.pk for r in user.roles.all()], "version": user.version,
+            "id": user.pk,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "username": user.username,
+            "email": user.email,
+            "job_title": user.job_title,
+            "agency": user.agency_id,
+            "teams": [t.pk for t in user.teams.all()],
+            "roles": [r.pk for r in user.roles.all()],
+            "version": user.version,
         }
     elif request.GET.get("agency"):
         initial = {"agency": request.GET["agency"]}
@@ -300,11 +330,16 @@ def user_edit(request: HttpRequest, pk: str | None = None) -> HttpResponse:
     form, draft = form_for(request, form_class, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actor: User = request.user  # type: ignore[assignment]
+        actor = user_of(request)
         details = services.UserDetails(
-            username=data["username"], first_name=data["first_name"],
-            last_name=data["last_name"], email=data["email"], job_title=data["job_title"],
-            agency=data["agency"], teams=list(data["teams"]), roles=list(data["roles"]),
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            job_title=data["job_title"],
+            agency=data["agency"],
+            teams=list(data["teams"]),
+            roles=list(data["roles"]),
         )
         try:
             if user is None:
@@ -318,8 +353,11 @@ def user_edit(request: HttpRequest, pk: str | None = None) -> HttpResponse:
                 )
             else:
                 services.user_update(
-                    actor=actor, request=request, user=user,
-                    expected_version=data["version"] or user.version, details=details,
+                    actor=actor,
+                    request=request,
+                    user=user,
+                    expected_version=data["version"] or user.version,
+                    details=details,
                 )
                 messages.success(request, f"{user} has been updated.")
         except (ValidationError, ConflictError) as error:
@@ -344,8 +382,11 @@ def user_status(request: HttpRequest, pk: str) -> HttpResponse:
     active = request.POST.get("active") == "true"
     try:
         services.user_set_active(
-            actor=request.user, request=request, user=user,  # type: ignore[arg-type]
-            active=active, reason=form.cleaned_data.get("reason", ""),
+            actor=user_of(request),
+            request=request,
+            user=user,
+            active=active,
+            reason=form.cleaned_data.get("reason", ""),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -362,7 +403,9 @@ def user_reset_second_factor(request: HttpRequest, pk: str) -> HttpResponse:
     form.is_valid()
     try:
         services.user_reset_second_factor(
-            actor=request.user, request=request, user=user,  # type: ignore[arg-type]
+            actor=user_of(request),
+            request=request,
+            user=user,
             reason=form.cleaned_data.get("reason", ""),
         )
     except ValidationError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
@@ -96,9 +96,10 @@ class UserForm(forms.Form):
         },
     )
     email = forms.EmailField(
-        error_messages={"required": "Enter the user's work email address.",
-                        "invalid": "Enter an email address in the correct format, like "
-                        "name@example.org."}
+        error_messages={
+            "required": "Enter the user's work email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.org.",
+        }
     )
     job_title = forms.CharField(max_length=200, required=False)
     agency = forms.ModelChoiceField(
@@ -118,8 +119,15 @@ class UserForm(forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    field_order: ClassVar = [
-        "first_name", "last_name", "username", "email", "job_title", "agency", "teams", "roles",
+    field_order = [
+        "first_name",
+        "last_name",
+        "username",
+        "email",
+        "job_title",
+        "agency",
+        "teams",
+        "roles",
     ]
 
     def clean_username(self) -> str:
@@ -141,7 +149,8 @@ class UserForm(forms.Form):
                 self.add_error(
                     "teams",
                     "A user can only be in teams of their own agency. Remove: "
-                    + ", ".join(others) + ".",
+                    + ", ".join(others)
+                    + ".",
                 )
         return cleaned
 

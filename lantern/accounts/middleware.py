@@ -86,7 +86,7 @@ class SessionTimeoutMiddleware:
             )
         except (KeyError, BadSignature):
             return None
-        last_user = User.objects.filter(pk=last_user_id, is_active=True).first()
+        last_user = User.objects.filter(pk=str(last_user_id), is_active=True).first()
         if last_user is None:
             return None
         self._keep_answers(request, last_user)

@@ -15,7 +15,6 @@ CONTEXT_WORDS = frozenset(
         "lantern",
         "fenbridge",
         "password",
-        "passw0rd",
         "safeguarding",
         "safeguard",
         "mash",
@@ -33,13 +32,17 @@ CONTEXT_WORDS = frozenset(
     }
 )
 MAX_LENGTH = 128
+# Common substitutions, undone before comparing ("P@ssw0rd" is "password").
+_UNLEET = str.maketrans(
+    {"@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "3": "e", "$": "s", "5": "s", "7": "t"}
+)
 
 
 class ContextDenyListValidator:
     """Refuses passwords that are a service or job word padded with digits or symbols."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        core = re.sub(r"[^a-z]", "", password.lower())
+        core = re.sub(r"[^a-z]", "", password.lower().translate(_UNLEET))
         if core in CONTEXT_WORDS or any(
             core.startswith(word) and len(core) - len(word) <= 3 for word in CONTEXT_WORDS
         ):

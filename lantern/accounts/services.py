@@ -9,12 +9,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from lantern.access.audit import audit_record
 from lantern.accounts.models import Agency, Role, Team, User
@@ -24,7 +26,7 @@ from lantern.core.services import apply_changes
 SIGNED_IN_AT = "lantern_signed_in_at"
 
 
-class SignInRefused(Exception):
+class SignInError(Exception):
     """Sign-in cannot go on; the message is safe to show the person signing in."""
 
 
@@ -57,10 +59,15 @@ def sign_in_with_password(*, request: HttpRequest, username: str, password: str)
             request=request,
             outcome="refused",
             username=username[:150],
-            detail={"reason": "locked_out" if getattr(request, "axes_locked_out", False) else "wrong_details"},
+            detail={
+                "reason": "locked_out"
+                if getattr(request, "axes_locked_out", False)
+                else "wrong_details"
+            },
         )
-        raise SignInRefused(WRONG_DETAILS)
-    assert isinstance(user, User)
+        raise SignInError(WRONG_DETAILS)
+    if not isinstance(user, User):
+        raise TypeError("The authentication backends must return a Lantern user.")
     if not user.is_active:
         audit_record(
             action="auth.sign_in_failed",
@@ -69,7 +76,7 @@ def sign_in_with_password(*, request: HttpRequest, username: str, password: str)
             outcome="refused",
             detail={"reason": "user_disabled"},
         )
-        raise SignInRefused(ACCOUNT_DISABLED)
+        raise SignInError(ACCOUNT_DISABLED)
     if user.agency is not None and not user.agency.is_active:
         audit_record(
             action="auth.sign_in_failed",
@@ -78,7 +85,7 @@ def sign_in_with_password(*, request: HttpRequest, username: str, password: str)
             outcome="refused",
             detail={"reason": "agency_disabled"},
         )
-        raise SignInRefused(AGENCY_DISABLED)
+        raise SignInError(AGENCY_DISABLED)
     with transaction.atomic():
         login(request, user, backend="django.contrib.auth.backends.AllowAllUsersModelBackend")
         request.session[SIGNED_IN_AT] = time.time()
@@ -102,7 +109,7 @@ def second_factor_verify_totp(*, request: HttpRequest, user: User, code: str) ->
     """Second factor by authenticator code; also confirms a device being set up."""
     device = totp_device_for(user) or TOTPDevice.objects.filter(user=user).first()
     if device is None:
-        raise SignInRefused("Set up an authenticator app first.")
+        raise SignInError("Set up an authenticator app first.")
     allowed, why = device.verify_is_allowed()
     if not allowed:
         wait = (why or {}).get("locked_until")
@@ -114,7 +121,7 @@ def second_factor_verify_totp(*, request: HttpRequest, user: User, code: str) ->
             detail={"method": "totp", "reason": "throttled"},
         )
         suffix = f" Try again after {wait:%H:%M:%S}." if wait else " Wait a moment and try again."
-        raise SignInRefused("Too many incorrect codes." + suffix)
+        raise SignInError("Too many incorrect codes." + suffix)
     code = code.replace(" ", "").strip()
     if not (code.isdigit() and len(code) == 6) or not device.verify_token(code):
         audit_record(
@@ -124,7 +131,7 @@ def second_factor_verify_totp(*, request: HttpRequest, user: User, code: str) ->
             outcome="refused",
             detail={"method": "totp"},
         )
-        raise SignInRefused(WRONG_CODE)
+        raise SignInError(WRONG_CODE)
     with transaction.atomic():
         enrolled = not device.confirmed
         if enrolled:
@@ -144,8 +151,6 @@ def record_passkey_sign_in(*, request: HttpRequest, user: User) -> None:
 
 
 def sign_out(*, request: HttpRequest, reason: str = "user") -> None:
-    from django.contrib.auth import logout
-
     if request.user.is_authenticated:
         audit_record(action="auth.signed_out", request=request, detail={"reason": reason})
     logout(request)
@@ -166,12 +171,16 @@ class UserDetails:
     roles: list[Role]
 
 
-def agency_create(*, actor: User, request: HttpRequest | None, name: str, short_name: str,
-                  agency_type: Code) -> Agency:
+def agency_create(
+    *, actor: User, request: HttpRequest | None, name: str, short_name: str, agency_type: Code
+) -> Agency:
     with transaction.atomic():
         agency = Agency(
-            name=name, short_name=short_name, agency_type=agency_type,
-            created_by=actor, modified_by=actor,
+            name=name,
+            short_name=short_name,
+            agency_type=agency_type,
+            created_by=actor,
+            modified_by=actor,
         )
         agency.full_clean()
         agency.save()
@@ -179,57 +188,81 @@ def agency_create(*, actor: User, request: HttpRequest | None, name: str, short_
     return agency
 
 
-def agency_update(*, actor: User, request: HttpRequest | None, agency: Agency,
-                  expected_version: int, **changes: Any) -> Agency:
-    with transaction.atomic():
-        changed = apply_changes(agency, changes=changes, actor=actor,
-                                expected_version=expected_version)
-        if changed:
-            audit_record(action="agency.changed", request=request, actor=actor, obj=agency,
-                         detail={"changes": changed})
-    return agency
-
-
-def agency_set_active(*, actor: User, request: HttpRequest | None, agency: Agency,
-                      active: bool, reason: str) -> Agency:
-    """Disabling an agency stops all its users signing in; their records stay."""
-    if not active and not reason.strip():
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"reason": "Enter why you are disabling this agency."})
+def agency_update(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    agency: Agency,
+    expected_version: int,
+    **changes: Any,
+) -> Agency:
     with transaction.atomic():
         changed = apply_changes(
-            agency, changes={"is_active": active, "disabled_reason": "" if active else reason},
-            actor=actor,
+            agency, changes=changes, actor=actor, expected_version=expected_version
         )
         if changed:
             audit_record(
-                action="agency.enabled" if active else "agency.disabled",
-                request=request, actor=actor, obj=agency, purpose=reason,
+                action="agency.changed",
+                request=request,
+                actor=actor,
+                obj=agency,
                 detail={"changes": changed},
             )
     return agency
 
 
-def team_create(*, actor: User, request: HttpRequest | None, agency: Agency, name: str,
-                description: str = "") -> Team:
+def agency_set_active(
+    *, actor: User, request: HttpRequest | None, agency: Agency, active: bool, reason: str
+) -> Agency:
+    """Disabling an agency stops all its users signing in; their records stay."""
+    if not active and not reason.strip():
+        raise ValidationError({"reason": "Enter why you are disabling this agency."})
     with transaction.atomic():
-        team = Team(agency=agency, name=name, description=description,
-                    created_by=actor, modified_by=actor)
+        changed = apply_changes(
+            agency,
+            changes={"is_active": active, "disabled_reason": "" if active else reason},
+            actor=actor,
+        )
+        if changed:
+            audit_record(
+                action="agency.enabled" if active else "agency.disabled",
+                request=request,
+                actor=actor,
+                obj=agency,
+                purpose=reason,
+                detail={"changes": changed},
+            )
+    return agency
+
+
+def team_create(
+    *, actor: User, request: HttpRequest | None, agency: Agency, name: str, description: str = ""
+) -> Team:
+    with transaction.atomic():
+        team = Team(
+            agency=agency, name=name, description=description, created_by=actor, modified_by=actor
+        )
         team.full_clean()
         team.save()
         audit_record(action="team.created", request=request, actor=actor, obj=team)
     return team
 
 
-def team_update(*, actor: User, request: HttpRequest | None, team: Team,
-                expected_version: int, **changes: Any) -> Team:
+def team_update(
+    *, actor: User, request: HttpRequest | None, team: Team, expected_version: int, **changes: Any
+) -> Team:
     with transaction.atomic():
-        changed = apply_changes(team, changes=changes, actor=actor,
-                                expected_version=expected_version)
+        changed = apply_changes(
+            team, changes=changes, actor=actor, expected_version=expected_version
+        )
         if changed:
-            audit_record(action="team.changed", request=request, actor=actor, obj=team,
-                         detail={"changes": changed})
+            audit_record(
+                action="team.changed",
+                request=request,
+                actor=actor,
+                obj=team,
+                detail={"changes": changed},
+            )
     return team
 
 
@@ -240,13 +273,17 @@ def _membership_summary(user: User) -> dict[str, list[str]]:
     }
 
 
-def user_create(*, actor: User, request: HttpRequest | None, details: UserDetails,
-                password: str) -> User:
+def user_create(
+    *, actor: User, request: HttpRequest | None, details: UserDetails, password: str
+) -> User:
     """A new user in an agency. They set up their second factor the first time they sign in."""
     with transaction.atomic():
         user = User(
-            username=details.username, first_name=details.first_name,
-            last_name=details.last_name, email=details.email, job_title=details.job_title,
+            username=details.username,
+            first_name=details.first_name,
+            last_name=details.last_name,
+            email=details.email,
+            job_title=details.job_title,
             agency=details.agency,
         )
         validate_password(password, user)
@@ -255,23 +292,38 @@ def user_create(*, actor: User, request: HttpRequest | None, details: UserDetail
         user.save()
         user.teams.set(details.teams)
         user.roles.set(details.roles)
-        audit_record(action="user.created", request=request, actor=actor, obj=user,
-                     detail=_membership_summary(user))
+        audit_record(
+            action="user.created",
+            request=request,
+            actor=actor,
+            obj=user,
+            detail=_membership_summary(user),
+        )
     return user
 
 
-def user_update(*, actor: User, request: HttpRequest | None, user: User,
-                expected_version: int, details: UserDetails) -> User:
+def user_update(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    user: User,
+    expected_version: int,
+    details: UserDetails,
+) -> User:
     with transaction.atomic():
         before = _membership_summary(user)
         changed = apply_changes(
             user,
             changes={
-                "username": details.username, "first_name": details.first_name,
-                "last_name": details.last_name, "email": details.email,
-                "job_title": details.job_title, "agency": details.agency,
+                "username": details.username,
+                "first_name": details.first_name,
+                "last_name": details.last_name,
+                "email": details.email,
+                "job_title": details.job_title,
+                "agency": details.agency,
             },
-            actor=actor, expected_version=expected_version,
+            actor=actor,
+            expected_version=expected_version,
         )
         user.teams.set(details.teams)
         user.roles.set(details.roles)
@@ -283,14 +335,19 @@ def user_update(*, actor: User, request: HttpRequest | None, user: User,
             if "roles" in changed or "teams" in changed:
                 user.version += 1
                 user.save(update_fields=["version"])
-            audit_record(action="user.changed", request=request, actor=actor, obj=user,
-                         detail={"changes": changed})
+            audit_record(
+                action="user.changed",
+                request=request,
+                actor=actor,
+                obj=user,
+                detail={"changes": changed},
+            )
     return user
 
 
-def user_set_active(*, actor: User, request: HttpRequest | None, user: User, active: bool,
-                    reason: str) -> User:
-    from django.core.exceptions import ValidationError
+def user_set_active(
+    *, actor: User, request: HttpRequest | None, user: User, active: bool, reason: str
+) -> User:
 
     if not active and not reason.strip():
         raise ValidationError({"reason": "Enter why you are disabling this user."})
@@ -298,28 +355,36 @@ def user_set_active(*, actor: User, request: HttpRequest | None, user: User, act
         raise ValidationError({"reason": "You cannot disable your own account."})
     with transaction.atomic():
         changed = apply_changes(
-            user, changes={"is_active": active, "disabled_reason": "" if active else reason},
+            user,
+            changes={"is_active": active, "disabled_reason": "" if active else reason},
             actor=actor,
         )
         if changed:
             audit_record(
                 action="user.enabled" if active else "user.disabled",
-                request=request, actor=actor, obj=user, purpose=reason,
+                request=request,
+                actor=actor,
+                obj=user,
+                purpose=reason,
                 detail={"changes": changed},
             )
     return user
 
 
-def user_reset_second_factor(*, actor: User, request: HttpRequest | None, user: User,
-                             reason: str) -> None:
+def user_reset_second_factor(
+    *, actor: User, request: HttpRequest | None, user: User, reason: str
+) -> None:
     """Removes a user's authenticators (a lost phone); they set one up at next sign-in."""
-    from django.core.exceptions import ValidationError
-    from django_otp_webauthn.models import WebAuthnCredential
-
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the user's sign-in methods are being reset."})
     with transaction.atomic():
         totp, _ = TOTPDevice.objects.filter(user=user).delete()
         passkeys, _ = WebAuthnCredential.objects.filter(user=user).delete()
-        audit_record(action="user.second_factor_reset", request=request, actor=actor,
-                     obj=user, purpose=reason, detail={"totp": totp, "passkeys": passkeys})
+        audit_record(
+            action="user.second_factor_reset",
+            request=request,
+            actor=actor,
+            obj=user,
+            purpose=reason,
+            detail={"totp": totp, "passkeys": passkeys},
+        )

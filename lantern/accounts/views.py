@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +26,7 @@ from lantern.access.policy import declare_action
 from lantern.accounts import services
 from lantern.accounts.forms import CodeForm, SignInForm
 from lantern.accounts.middleware import LAST_USER_COOKIE
-from lantern.accounts.models import User
+from lantern.accounts.models import user_of
 
 TIMEOUT_MESSAGES = {
     "idle": "You were signed out because you had not done anything for {minutes} minutes. "
@@ -57,7 +59,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
             )
-        except services.SignInRefused as refused:
+        except services.SignInError as refused:
             refusal = str(refused)
         else:
             request.session["lantern_next"] = _safe_next(request)
@@ -81,7 +83,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this once a username or address has too many failures."""
     return render(
         request,
@@ -100,12 +104,13 @@ def _after_sign_in(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Second factor: a passkey where the user has one (preferred), else an authenticator code."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if user.is_verified():
         return redirect("core:home")
-    if services.totp_device_for(user) is None and not WebAuthnCredential.objects.filter(
-        user=user
-    ).exists():
+    if (
+        services.totp_device_for(user) is None
+        and not WebAuthnCredential.objects.filter(user=user).exists()
+    ):
         return redirect("accounts:set-up")
     form = CodeForm(request.POST or None)
     refusal = ""
@@ -114,7 +119,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             services.second_factor_verify_totp(
                 request=request, user=user, code=form.cleaned_data["code"]
             )
-        except services.SignInRefused as refused:
+        except services.SignInError as refused:
             refusal = str(refused)
         else:
             return _after_sign_in(request)
@@ -136,7 +141,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def set_up(request: HttpRequest) -> HttpResponse:
     """First sign-in: connect an authenticator app, proven by entering its first code."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     if user.is_verified() or services.totp_device_for(user) is not None:
         return redirect("accounts:verify")
     device = services.totp_start_enrolment(user=user)
@@ -147,7 +152,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
             services.second_factor_verify_totp(
                 request=request, user=user, code=form.cleaned_data["code"]
             )
-        except services.SignInRefused as refused:
+        except services.SignInError as refused:
             refusal = str(refused)
         else:
             messages.success(
@@ -163,7 +168,9 @@ def set_up(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "refusal": refusal,
-            "qr_svg": qr.svg_inline(scale=4, omitsize=True, title="QR code for your authenticator app"),
+            "qr_svg": qr.svg_inline(
+                scale=4, omitsize=True, title="QR code for your authenticator app"
+            ),
             "secret": _grouped(device.bin_key),
         },
         status=400 if (form.errors or refusal) else 200,
@@ -171,8 +178,6 @@ def set_up(request: HttpRequest) -> HttpResponse:
 
 
 def _grouped(key: bytes) -> str:
-    import base64
-
     text = base64.b32encode(key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
@@ -208,7 +213,7 @@ def keep_alive(request: HttpRequest) -> JsonResponse:
 
 @declare_action("account.view")
 def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     passkeys = WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
     return render(
         request,
@@ -225,13 +230,15 @@ class PasskeySignInView(CompleteCredentialAuthenticationView):
     def complete_auth(self, device: Any) -> Any:
         user = self.request.user
         if not user.is_authenticated or device.user_id != user.pk:
-            audit_record(action="auth.second_factor_failed", request=self.request,
-                         outcome="refused", detail={"method": "passkey"})
-            from django.core.exceptions import PermissionDenied
-
+            audit_record(
+                action="auth.second_factor_failed",
+                request=self.request,
+                outcome="refused",
+                detail={"method": "passkey"},
+            )
             raise PermissionDenied
         result = super().complete_auth(device)
-        services.record_passkey_sign_in(request=self.request, user=user)  # type: ignore[arg-type]
+        services.record_passkey_sign_in(request=self.request, user=user_of(self.request))
         return result
 
     def get_success_url(self) -> str:

@@ -11,10 +11,10 @@ class ConflictError(Exception):
     """Someone else saved the record after this user opened it."""
 
     def __init__(self, instance: models.Model) -> None:
+        name = str(instance._meta.verbose_name).capitalize()
         super().__init__(
-            f"{instance._meta.verbose_name.capitalize()} was changed by someone else while you "
-            "were editing it. Your changes have not been saved: check the current details and "
-            "make your changes again."
+            f"{name} was changed by someone else while you were editing it. Your changes have "
+            "not been saved: check the current details and make your changes again."
         )
 
 

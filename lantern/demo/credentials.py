@@ -10,9 +10,33 @@ from django.core.management.base import CommandError
 from config.env import STATE_DIR
 
 WORDS = [
-    "amber", "willow", "harbour", "copper", "meadow", "thistle", "falcon", "pebble", "orchard",
-    "juniper", "saffron", "quartz", "heron", "bramble", "cobalt", "lichen", "marigold", "otter",
-    "puffin", "russet", "sorrel", "tamarind", "umber", "violet", "wren", "yarrow", "zephyr",
+    "amber",
+    "willow",
+    "harbour",
+    "copper",
+    "meadow",
+    "thistle",
+    "falcon",
+    "pebble",
+    "orchard",
+    "juniper",
+    "saffron",
+    "quartz",
+    "heron",
+    "bramble",
+    "cobalt",
+    "lichen",
+    "marigold",
+    "otter",
+    "puffin",
+    "russet",
+    "sorrel",
+    "tamarind",
+    "umber",
+    "violet",
+    "wren",
+    "yarrow",
+    "zephyr",
 ]
 
 

@@ -9,6 +9,7 @@ intelligence) to the same run, sized `small` for the demo and `medium`/`large` f
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,13 +52,42 @@ WARDS: list[tuple[str, str]] = [
 ]
 
 SECONDARY_PATTERNS = ["{ward} Academy", "{ward} High School", "{ward} Community College"]
-PRIMARY_PATTERNS = ["{ward} Primary School", "{street} Primary School", "{ward} Infant and Junior School"]
+PRIMARY_PATTERNS = [
+    "{ward} Primary School",
+    "{street} Primary School",
+    "{ward} Infant and Junior School",
+]
 STREETS = [
-    "Alder Lane", "Beacon Road", "Cloverfield", "Dunmore Street", "Elm Grove", "Foxhill",
-    "Greenacre", "Hawthorn Way", "Ivy Bank", "Juniper Road", "Larkrise", "Meadowbank",
-    "Nettlecombe", "Orchard Street", "Pennyroyal", "Quarry Hill", "Rookery Lane", "Sandpiper",
-    "Thistle Road", "Upperton", "Valley Road", "Willowmere", "Yarrow Close", "Brookside",
-    "Cherry Tree", "Daisyfield", "Eastgate", "Fernhill", "Glebe Road", "Harbour Road",
+    "Alder Lane",
+    "Beacon Road",
+    "Cloverfield",
+    "Dunmore Street",
+    "Elm Grove",
+    "Foxhill",
+    "Greenacre",
+    "Hawthorn Way",
+    "Ivy Bank",
+    "Juniper Road",
+    "Larkrise",
+    "Meadowbank",
+    "Nettlecombe",
+    "Orchard Street",
+    "Pennyroyal",
+    "Quarry Hill",
+    "Rookery Lane",
+    "Sandpiper",
+    "Thistle Road",
+    "Upperton",
+    "Valley Road",
+    "Willowmere",
+    "Yarrow Close",
+    "Brookside",
+    "Cherry Tree",
+    "Daisyfield",
+    "Eastgate",
+    "Fernhill",
+    "Glebe Road",
+    "Harbour Road",
 ]
 
 
@@ -97,15 +127,35 @@ def _team(ctx: Context, key: str, agency_key: str, name: str, description: str =
 
 def stage_agencies(ctx: Context) -> None:
     """The partnership's agencies and teams, as the review's city had them."""
-    _agency(ctx, "council", "Fenbridge City Council Children's Services", "childrens_social_care", "FCC Children's Services")
-    _agency(ctx, "partnership", "Fenbridge Safeguarding Children Partnership", "local_authority_other", "FSCP")
-    _agency(ctx, "housing", "Fenbridge City Council Housing", "local_authority_other", "FCC Housing")
+    _agency(
+        ctx,
+        "council",
+        "Fenbridge City Council Children's Services",
+        "childrens_social_care",
+        "FCC Children's Services",
+    )
+    _agency(
+        ctx,
+        "partnership",
+        "Fenbridge Safeguarding Children Partnership",
+        "local_authority_other",
+        "FSCP",
+    )
+    _agency(
+        ctx, "housing", "Fenbridge City Council Housing", "local_authority_other", "FCC Housing"
+    )
     _agency(ctx, "police", "Fenbridge and Wolds Police", "police", "FWP")
     _agency(ctx, "hospital", "Fenbridge Hospitals NHS Trust", "health", "FHT")
     _agency(ctx, "sexual_health", "Fenbridge Sexual Health Service", "health", "Sexual Health")
     _agency(ctx, "gp", "Castlegate Medical Practice", "health")
     _agency(ctx, "yjs", "Fenbridge Youth Justice Service", "youth_justice", "YJS")
-    _agency(ctx, "charity_home", "Harbour Lights Young People's Charity", "voluntary_sector", "Harbour Lights")
+    _agency(
+        ctx,
+        "charity_home",
+        "Harbour Lights Young People's Charity",
+        "voluntary_sector",
+        "Harbour Lights",
+    )
     _agency(ctx, "charity_care", "Northway Children's Trust", "voluntary_sector", "Northway")
     _agency(ctx, "community", "Fenbridge Business Watch", "community")
 
@@ -126,8 +176,20 @@ def stage_agencies(ctx: Context) -> None:
         names.add(name)
         _agency(ctx, f"primary_{index + 1}", name, "education")
 
-    _team(ctx, "mash", "council", "Multi-Agency Safeguarding Hub (MASH)", "The front door for every referral.")
-    _team(ctx, "exploitation", "council", "Child Exploitation Team", "Works with children at risk of sexual and criminal exploitation.")
+    _team(
+        ctx,
+        "mash",
+        "council",
+        "Multi-Agency Safeguarding Hub (MASH)",
+        "The front door for every referral.",
+    )
+    _team(
+        ctx,
+        "exploitation",
+        "council",
+        "Child Exploitation Team",
+        "Works with children at risk of sexual and criminal exploitation.",
+    )
     _team(ctx, "children_in_care", "council", "Children in Care Team")
     _team(ctx, "missing_la", "council", "Missing Children Coordination")
     _team(ctx, "fscp_business", "partnership", "Partnership Business Unit")
@@ -151,7 +213,13 @@ STAFF: list[tuple[str, str | None, RoleCode, str, int]] = [
     ("council", "children_in_care", RoleCode.SOCIAL_WORKER, "Social Worker", 2),
     ("council", "missing_la", RoleCode.MISSING_COORDINATOR, "Missing Children Coordinator", 2),
     ("council", "exploitation", RoleCode.PANEL_CHAIR, "Exploitation Service Manager", 1),
-    ("partnership", "fscp_business", RoleCode.PARTNERSHIP_COORDINATOR, "Partnership Coordinator", 2),
+    (
+        "partnership",
+        "fscp_business",
+        RoleCode.PARTNERSHIP_COORDINATOR,
+        "Partnership Coordinator",
+        2,
+    ),
     ("partnership", "ig", RoleCode.AUDITOR, "Information Governance Officer", 2),
     ("partnership", "digital", RoleCode.SYSTEM_ADMINISTRATOR, "Lantern Administrator", 2),
     ("housing", None, RoleCode.REFERRER, "Housing Officer", 1),
@@ -164,7 +232,13 @@ STAFF: list[tuple[str, str | None, RoleCode, str, int]] = [
     ("sexual_health", None, RoleCode.HEALTH_PRACTITIONER, "Sexual Health Nurse", 2),
     ("gp", None, RoleCode.REFERRER, "General Practitioner", 1),
     ("yjs", "yjs_case", RoleCode.REFERRER, "Youth Justice Officer", 2),
-    ("charity_home", "rih_home", RoleCode.RETURN_INTERVIEW_WORKER, "Return Home Interview Worker", 2),
+    (
+        "charity_home",
+        "rih_home",
+        RoleCode.RETURN_INTERVIEW_WORKER,
+        "Return Home Interview Worker",
+        2,
+    ),
     ("charity_care", "rih_care", RoleCode.RETURN_INTERVIEW_WORKER, "Return Interview Worker", 2),
     ("community", None, RoleCode.REFERRER, "Business Watch Coordinator", 1),
 ]
@@ -185,11 +259,12 @@ def _user(ctx: Context, agency_key: str, team_key: str | None, role: RoleCode, t
     first, last = ctx.fake.first_name(), ctx.fake.last_name()
     agency = ctx.agencies[agency_key]
     username = _username(ctx, first, last)
+    domain = re.sub(r"[^a-z]+", "-", (agency.short_name or agency.name).lower()).strip("-")
     user = User(
         username=username,
         first_name=first,
         last_name=last,
-        email=f"{username}@{(agency.short_name or agency.name).lower().replace(' ', '-').replace(chr(39), '')}.example.org",
+        email=f"{username}@{domain}.example.org",
         job_title=title,
         agency=agency,
     )
@@ -217,11 +292,21 @@ def stage_users(ctx: Context) -> None:
         for _ in range(count):
             _user(ctx, agency_key, team_key, role, title)
     for index in range(SCHOOL_DSLS_SECONDARY):
-        _user(ctx, f"secondary_{index + 1}", None, RoleCode.SCHOOL_SAFEGUARDING_LEAD,
-              "Designated Safeguarding Lead")
+        _user(
+            ctx,
+            f"secondary_{index + 1}",
+            None,
+            RoleCode.SCHOOL_SAFEGUARDING_LEAD,
+            "Designated Safeguarding Lead",
+        )
     for index in range(SCHOOL_DSLS_PRIMARY):
-        _user(ctx, f"primary_{index * 5 + 1}", None, RoleCode.SCHOOL_SAFEGUARDING_LEAD,
-              "Designated Safeguarding Lead")
+        _user(
+            ctx,
+            f"primary_{index * 5 + 1}",
+            None,
+            RoleCode.SCHOOL_SAFEGUARDING_LEAD,
+            "Designated Safeguarding Lead",
+        )
     # A social worker who has left: shows what a disabled account looks like.
     leaver = _user(ctx, "council", "exploitation", RoleCode.SOCIAL_WORKER, "Social Worker")
     leaver.is_active = False
@@ -236,7 +321,7 @@ def generate(*, size: str = "small", seed: int = DEFAULT_SEED, password: str) ->
     """Build the demo partnership in one transaction; the same seed gives the same data."""
     if size not in SIZES:
         raise ValueError(f"Unknown size {size!r}; choose from {', '.join(SIZES)}")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not security
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     ctx = Context(seed=seed, size=SIZES[size], password=password, rng=rng, fake=fake)

@@ -9,7 +9,7 @@ from lantern.demo.generator import describe
 
 
 class Command(BaseCommand):
-    help = "Print the demo sign-ins: one user per role, the shared demo password, and how to get a code."
+    help = "Print the demo sign-ins: one user per role, the demo password, how to get a code."
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_demo_mode()
@@ -19,6 +19,4 @@ class Command(BaseCommand):
         self.stdout.write(f"  password: {demo_password()}")
         for role, username, agency in rows:
             self.stdout.write(f"  {role.ljust(width)}  {username}  ({agency})")
-        self.stdout.write(
-            "  security code: ./bin/lantern manage demo_totp USERNAME  (demo only)\n"
-        )
+        self.stdout.write("  security code: ./bin/lantern manage demo_totp USERNAME  (demo only)\n")

@@ -30,8 +30,12 @@ class Command(BaseCommand):
         ctx = generate(size=size, seed=seed, password=demo_password())
         audit_record(
             action="demo.generated",
-            detail={"size": size, "seed": seed, "agencies": len(ctx.agencies),
-                    "users": len(ctx.users)},
+            detail={
+                "size": size,
+                "seed": seed,
+                "agencies": len(ctx.agencies),
+                "users": len(ctx.users),
+            },
         )
         self.stdout.write(
             f"Generated Fenbridge ({size}, seed {seed}): {len(ctx.agencies)} agencies, "

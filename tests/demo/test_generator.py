@@ -1,0 +1,93 @@
+"""The synthetic demo partnership: complete, deterministic, and demo-only."""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client, override_settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lantern.accounts.models import Agency, Role, User
+from lantern.accounts.roles import RoleCode
+from lantern.demo.generator import generate
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "amber-heron-quartz-31"
+
+
+class RollbackError(Exception):
+    pass
+
+
+def test_fenbridge_has_the_partnership_the_issue_describes() -> None:
+    generate(password=PASSWORD)
+    types = Counter(Agency.objects.values_list("agency_type__code", flat=True))
+    assert types["education"] == 42  # 12 secondary and 30 primary schools
+    assert types["police"] == 1
+    assert types["childrens_social_care"] == 1
+    assert types["voluntary_sector"] == 2
+    assert types["youth_justice"] == 1
+    assert types["health"] >= 2
+    names = set(Agency.objects.values_list("name", flat=True))
+    assert len([n for n in names if "Primary" in n or "Infant" in n]) == 30
+    assert 55 <= User.objects.count() <= 65
+    for role in RoleCode:
+        assert User.objects.filter(roles__code=role, is_active=True).exists(), role
+    assert TOTPDevice.objects.filter(confirmed=True).count() == User.objects.count()
+
+
+def test_the_same_seed_gives_the_same_partnership() -> None:
+    def usernames() -> list[str]:
+        return sorted(User.objects.values_list("username", flat=True))
+
+    try:
+        with transaction.atomic():
+            generate(password=PASSWORD, seed=7)
+            first = usernames()
+            raise RollbackError
+    except RollbackError:
+        pass
+    assert not User.objects.exists()
+    generate(password=PASSWORD, seed=7)
+    assert usernames() == first
+
+
+def test_a_demo_user_can_sign_in_with_the_printed_code(client: Client) -> None:
+    generate(password=PASSWORD)
+    admin = User.objects.filter(roles__code="system_administrator", is_active=True).first()
+    assert admin is not None
+    out = StringIO()
+    call_command("demo_totp", admin.username, stdout=out)
+    code = out.getvalue().split()[0]
+    client.post("/sign-in/", {"username": admin.username, "password": PASSWORD})
+    assert client.post("/sign-in/verify/", {"code": code}).status_code == 302
+    assert client.get("/administration/").status_code == 200
+
+
+@override_settings(LANTERN_DEMO_MODE=False)
+@pytest.mark.parametrize("command", [["demo_totp", "anyone"], ["demo_seed"], ["demo_credentials"]])
+def test_demo_commands_are_refused_outside_demo_mode(command: list[str]) -> None:
+    with pytest.raises(CommandError, match="only works in demo mode"):
+        call_command(*command)
+
+
+def test_roles_in_the_database_match_the_policy_codes() -> None:
+    assert set(Role.objects.values_list("code", flat=True)) == {r.value for r in RoleCode}
+
+
+def test_seed_command_loads_once(tmp_path: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr("lantern.demo.credentials.STATE_DIR", tmp_path)
+    out = StringIO()
+    call_command("demo_seed", "--if-empty", stdout=out)
+    assert "Generated Fenbridge" in out.getvalue()
+    call_command("demo_seed", "--if-empty", stdout=out)
+    assert "already loaded" in out.getvalue()
+    creds = StringIO()
+    call_command("demo_credentials", stdout=creds)
+    assert (tmp_path / "demo-password").read_text() in creds.getvalue()
+    assert "System administrator" in creds.getvalue()
