@@ -1,9 +1,11 @@
 """Production: every secret and address from the environment, HTTPS only."""
 
-from config.env import BASE_DIR, env_bool, env_int, env_str
+from config.env import BASE_DIR, env_bool, env_int, env_list, env_str
 from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Old keys still accepted while sessions signed with them expire (see docs/runbooks).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

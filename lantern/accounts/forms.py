@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import password_validators_help_texts
 
 from lantern.accounts.models import Agency, Role, Team, User
 from lantern.core.models import Code
@@ -34,7 +33,6 @@ class CodeForm(forms.Form):
                 "autocomplete": "one-time-code",
                 "inputmode": "numeric",
                 "spellcheck": "false",
-                "class": "govuk-input govuk-input--width-10",
             }
         ),
     )
@@ -42,9 +40,7 @@ class CodeForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -159,7 +155,9 @@ class NewUserForm(UserForm):
     password = forms.CharField(
         strip=False,
         max_length=1024,
-        help_text=" ".join(password_validators_help_texts()),
+        help_text="Use at least 12 characters: three random words together work well. Common "
+        "passwords and words such as the service's name are refused. Tell the user it "
+        "privately; they can change it after signing in.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter a first password for the user."},
     )

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn.views import (
     BeginCredentialAuthenticationView,
     BeginCredentialRegistrationView,
@@ -42,6 +43,11 @@ webauthn_patterns = (
             "registration/complete/",
             views.PasskeyRegisterView.as_view(),
             name="credential-registration-complete",
+        ),
+        path(
+            "jsi18n/",
+            declare_action("public")(JavaScriptCatalog.as_view(packages=["django_otp_webauthn"])),
+            name="js-i18n-catalog",
         ),
     ],
     "otp_webauthn",

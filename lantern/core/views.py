@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp_webauthn.models import WebAuthnCredential
 
 from lantern.access.policy import declare_action
 from lantern.core.drafts import draft_discard, draft_save
@@ -14,7 +15,9 @@ from lantern.core.drafts import draft_discard, draft_save
 
 @declare_action("home.view")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    # Passkeys are the preferred second factor: invite anyone who has not added one yet.
+    has_passkey = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
+    return render(request, "core/home.html", {"suggest_passkey": not has_passkey})
 
 
 @declare_action("public")

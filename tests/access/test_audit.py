@@ -75,3 +75,21 @@ def test_actor_is_recorded_as_they_were(make_user: Any) -> None:
     assert event.actor_username == user.username
     assert event.actor_agency == str(user.agency)
     assert event.actor_roles == "auditor"
+
+
+def test_nightly_expires_old_drafts_and_checks_the_chain(make_user: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lantern.core.models import Draft
+
+    user = make_user("referrer")
+    old = Draft.objects.create(user=user, path="/old/", data={"a": ["1"]}, reason="autosave")
+    Draft.objects.filter(pk=old.pk).update(saved_at=timezone.now() - timedelta(days=8))
+    Draft.objects.create(user=user, path="/new/", data={"a": ["1"]}, reason="autosave")
+    out = StringIO()
+    call_command("lantern_nightly", stdout=out)
+    assert "Expired 1 draft(s)." in out.getvalue()
+    assert list(Draft.objects.values_list("path", flat=True)) == ["/new/"]
+    assert AuditEvent.objects.filter(action="audit.chain_verified", outcome="success").exists()

@@ -206,3 +206,22 @@ def test_keep_alive_needs_a_session(client: Client, signed_in: Any, db: Any) -> 
     assert anonymous.post("/session/keep-alive/")["Location"].startswith("/sign-in/")
     signed_in("referrer")
     assert client.post("/session/keep-alive/").json() == {"idle_seconds": 900}
+
+
+def test_account_page_shows_sign_in_methods_and_offers_a_passkey(
+    client: Client, signed_in: Any
+) -> None:
+    signed_in("referrer")
+    page = client.get("/account/")
+    assert page.status_code == 200
+    assert "Authenticator app" in page.text
+    assert "Add a passkey" in page.text
+    assert 'id="otp_webauthn_config"' in page.text
+
+
+def test_passkey_registration_needs_full_sign_in(client: Client, make_user: Any) -> None:
+    user = make_user("referrer")
+    password_step(client, user.username)
+    response = client.post("/webauthn/registration/begin/", content_type="application/json")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/verify/"
