@@ -77,22 +77,30 @@ def start(env: dict[str, str], extra: list[str]) -> int:
             return code
     run([*MANAGE, "demo_credentials"], env)
     address = extra[0] if extra else "127.0.0.1:8000"
+    # Each child leads its own process group, so stopping it also stops the process that
+    # Django's autoreloader runs beneath it.
     children = [
-        subprocess.Popen([*MANAGE, "runserver", address, *extra[1:]], env=env, cwd=BASE_DIR),
+        subprocess.Popen(
+            [*MANAGE, "runserver", address, *extra[1:]], env=env, cwd=BASE_DIR, process_group=0
+        ),
         subprocess.Popen(
             [*MANAGE, "db_worker", "--queue-name", "*", "--interval", "2"],
             env=env,
             cwd=BASE_DIR,
+            process_group=0,
         ),
     ]
     log(f"serving Lantern on http://{address}/ (press Ctrl+C to stop)")
 
     def stop(*_: object) -> None:
+        # SIGTERM: both children shut down cleanly on it, even where SIGINT is ignored (a
+        # process started in the background by a non-interactive shell ignores SIGINT).
         for child in children:
             if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+                os.killpg(child.pid, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -103,7 +111,7 @@ def start(env: dict[str, str], extra: list[str]) -> int:
         try:
             child.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            child.kill()
+            os.killpg(child.pid, signal.SIGKILL)
     return 0
 
 
