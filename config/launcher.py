@@ -8,6 +8,7 @@ the command ends. With DATABASE_URL it uses that server and starts nothing.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -142,6 +143,11 @@ def test(env: dict[str, str], extra: list[str]) -> int:
         ),
         ("pytest", [PYTHON, "-m", "pytest", *extra], test_env),
     ]
+    if not (os.environ.get("LANTERN_CHROMIUM") or shutil.which("chromium")):
+        log(
+            "Chromium is not installed, so the browser tests will be skipped "
+            "(apt-get install chromium)"
+        )
     failed = []
     started = time.monotonic()
     for name, args, gate_env in gates:

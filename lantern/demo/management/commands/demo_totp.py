@@ -15,13 +15,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
+        parser.add_argument(
+            "--next",
+            dest="following",
+            action="store_true",
+            help="Print the next period's code (accepted too), for a code just used.",
+        )
 
-    def handle(self, *args: Any, username: str, **options: Any) -> None:
+    def handle(self, *args: Any, username: str, following: bool, **options: Any) -> None:
         require_demo_mode()
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
         if device is None:
             raise CommandError(f"No demo user {username!r} with an authenticator.")
         now = int(time.time())
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0)
+        drift = 1 if following else 0
+        code = totp(
+            device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift
+        )
         remaining = device.step - (now - device.t0) % device.step
-        self.stdout.write(f"{code:0{device.digits}d}  (valid for {remaining} more seconds)")
+        when = "next period" if following else f"valid for {remaining} more seconds"
+        self.stdout.write(f"{code:0{device.digits}d}  ({when})")

@@ -1,0 +1,93 @@
+"""The journeys that matter, in a real browser, with axe-core's accessibility checks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Server, accessibility_violations, sign_in
+
+
+def user_with_role(server: Server, role: str, *, last: bool = False) -> str:
+    """A demo user with the role. Tests that sign in close together use different users,
+    because each authenticator code is accepted only once."""
+    order = "-username" if last else "username"
+    return server.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from lantern.accounts.models import User;"
+        f"print(User.objects.filter(roles__code='{role}', is_active=True)"
+        f".order_by('{order}').first().username)",
+    ).strip()
+
+
+def test_sign_in_to_administration_is_accessible(page: Any, lantern: Server) -> None:
+    page.goto(f"{lantern.url}/sign-in/")
+    assert accessibility_violations(page) == []
+
+    # A wrong password: the error summary takes focus and links to the field.
+    admin = user_with_role(lantern, "system_administrator")
+    page.fill("#id_username", admin)
+    page.fill("#id_password", "not-the-right-password")
+    page.click("button:has-text('Continue')")
+    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
+    assert "Enter a correct username and password." in page.inner_text(".govuk-error-summary")
+    assert accessibility_violations(page) == []
+
+    page.fill("#id_password", lantern.password)
+    page.click("button:has-text('Continue')")
+    page.wait_for_url(re.compile(r"/sign-in/verify/$"))
+    assert accessibility_violations(page) == []
+    page.fill("#id_code", lantern.code(admin))
+    page.click("form button:has-text('Continue')")
+    page.wait_for_url(f"{lantern.url}/")
+    assert "System administrator" in page.inner_text(".lantern-identity")
+    assert accessibility_violations(page) == []
+
+    for path in ["/administration/users/", "/administration/users/new/", "/account/"]:
+        page.goto(f"{lantern.url}{path}")
+        assert accessibility_violations(page) == [], path
+
+    page.goto(f"{lantern.url}/administration/users/new/")
+    page.click("button:has-text('Save')")
+    assert "Enter the user's first name." in page.inner_text(".govuk-error-summary")
+    assert accessibility_violations(page) == []
+
+
+@pytest.mark.parametrize("role", ["mash_manager"])
+def test_other_roles_do_not_see_administration(page: Any, lantern: Server, role: str) -> None:
+    sign_in(page, lantern, user_with_role(lantern, role))
+    assert page.locator("a:has-text('Administration')").count() == 0
+    page.goto(f"{lantern.url}/administration/")
+    assert "You do not have access to this page" in page.inner_text("main")
+
+
+def test_time_out_warns_then_keeps_the_answers(page: Any, lantern_short_session: Server) -> None:
+    server = lantern_short_session
+    admin = user_with_role(server, "system_administrator", last=True)
+    sign_in(page, server, admin)
+    page.goto(f"{server.url}/administration/agencies/new/")
+    page.fill("#id_name", "Kingsholme Youth Club")
+
+    dialog = page.locator("#timeout-warning")
+    dialog.wait_for(state="visible", timeout=15000)
+    assert "You're about to be signed out" in dialog.inner_text()
+    assert accessibility_violations(page) == []
+    page.click("[data-timeout-continue]")
+    dialog.wait_for(state="hidden")
+
+    # This time nobody answers: the page signs out and keeps what was typed.
+    page.wait_for_url(re.compile(r"/sign-in/\?.*timeout=idle"), timeout=30000)
+    assert "had not done anything" in page.inner_text("main")
+    code = server.code(admin, following=True)
+    page.fill("#id_username", admin)
+    page.fill("#id_password", server.password)
+    page.click("button:has-text('Continue')")
+    page.fill("#id_code", code)
+    page.click("form button:has-text('Continue')")
+    page.wait_for_url(re.compile(r"/administration/agencies/new/$"))
+    assert page.input_value("#id_name") == "Kingsholme Youth Club"
+    assert "We kept" in page.inner_text(".govuk-notification-banner")
