@@ -85,6 +85,7 @@ def _serve(database: str, state_dir: Path, **settings: str) -> Iterator[Server]:
         "LANTERN_STATE_DIR": str(state_dir),
         "LANTERN_DEBUG": "false",
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "LANTERN_WEBAUTHN_ORIGINS": f"http://localhost:{port}",
         **settings,
     }
     server = Server(url=f"http://localhost:{port}", state_dir=state_dir, env=env)

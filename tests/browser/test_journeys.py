@@ -91,3 +91,54 @@ def test_time_out_warns_then_keeps_the_answers(page: Any, lantern_short_session:
     page.wait_for_url(re.compile(r"/administration/agencies/new/$"))
     assert page.input_value("#id_name") == "Kingsholme Youth Club"
     assert "We kept" in page.inner_text(".govuk-notification-banner")
+
+
+def test_passkey_is_added_then_offered_first_at_sign_in(page: Any, lantern: Server) -> None:
+    """Chromium's virtual authenticator stands in for a phone or laptop with a passkey."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    worker = user_with_role(lantern, "social_worker")
+    sign_in(page, lantern, worker)
+    assert "Add a passkey" in page.inner_text(".govuk-inset-text")
+    page.goto(f"{lantern.url}/account/")
+    page.click("#passkey-register-button")
+    page.wait_for_function(
+        "document.getElementById('passkey-register-status-message').textContent.trim() !== ''"
+    )
+    page.goto(f"{lantern.url}/account/")
+    assert "Added" in page.inner_text("main")
+
+    page.click("a:has-text('Sign out')")
+    page.click("main button:has-text('Sign out')")
+    page.goto(f"{lantern.url}/sign-in/")
+    page.fill("#id_username", worker)
+    page.fill("#id_password", lantern.password)
+    page.click("button:has-text('Continue')")
+    assert "Use your passkey" in page.inner_text("main")
+    page.click("#passkey-verification-button")
+    page.wait_for_url(f"{lantern.url}/")
+    assert "Social worker" in page.inner_text(".lantern-identity")
+    assert page.locator(".govuk-inset-text").count() == 0  # no longer invited to add one
+    audited = lantern.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from lantern.access.models import AuditEvent;"
+        f"print(AuditEvent.objects.filter(actor_username='{worker}', action='auth.passkey_added')"
+        f".count(), AuditEvent.objects.filter(actor_username='{worker}', "
+        "action='auth.signed_in', detail__method='passkey').count())",
+    ).split()
+    assert audited == ["1", "1"]
