@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "axes",
     "django_tasks_db",
+    "pgtrigger",
+    "pghistory",
     "lantern.core",
     "lantern.accounts",
     "lantern.access",
@@ -38,6 +40,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Row history (django-pghistory) records which user and request made each change.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lantern.accounts.middleware.SessionTimeoutMiddleware",
@@ -155,6 +159,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- Static files: built by frontend/build.mjs from npm packages into build/static.
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+
+# --- Row history: database triggers snapshot every insert and update of tracked models, so
+# bulk updates cannot skip it; the middleware adds who and which request to each snapshot.
+PGHISTORY_APPEND_ONLY = True  # history rows themselves cannot be changed or deleted
 
 # --- Background work: Django's tasks framework on a PostgreSQL-backed queue.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -11,9 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
+from lantern.core.history import track_history
 from lantern.core.models import Code, LanternModel
 
 
+@track_history()
 class Agency(LanternModel):
     """A partner organisation: the council's children's services, a police force, a school..."""
 
@@ -38,6 +40,7 @@ class Agency(LanternModel):
         return self.name
 
 
+@track_history()
 class Team(LanternModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
@@ -54,6 +57,7 @@ class Team(LanternModel):
         return f"{self.name} ({self.agency})"
 
 
+@track_history()
 class Role(models.Model):
     """A role a user holds; the codes are fixed in `lantern.accounts.roles`."""
 
@@ -69,6 +73,7 @@ class Role(models.Model):
         return self.name
 
 
+@track_history(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person who signs in. Always belongs to one agency; may be in several teams and roles."""
 
@@ -118,6 +123,12 @@ class User(AbstractUser):
     @property
     def role_names(self) -> str:
         return ", ".join(role.name for role in self.roles.all())
+
+
+# Team membership and roles decide what a user may see: their history matters as much as the
+# user's own fields.
+track_history(model_name="UserTeamsEvent")(User.teams.through)
+track_history(model_name="UserRolesEvent")(User.roles.through)
 
 
 def user_of(request: HttpRequest) -> User:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lantern.core.history import track_history
+
 
 class LanternModel(models.Model):
     """UUID key, who and when created and changed, and a version for optimistic locking.
@@ -43,6 +45,7 @@ class LanternModel(models.Model):
         abstract = True
 
 
+@track_history()
 class CodeList(models.Model):
     """A named list of codes (agency types, referral sources, CIN factors...).
 
@@ -71,6 +74,7 @@ class CodeQuerySet(models.QuerySet["Code"]):
         return self.filter(code_list__key=key)
 
 
+@track_history()
 class Code(models.Model):
     code_list = models.ForeignKey(CodeList, on_delete=models.PROTECT, related_name="codes")
     code = models.CharField(max_length=64)

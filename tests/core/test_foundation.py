@@ -85,3 +85,39 @@ def test_code_validity_is_checked_by_the_database() -> None:
         )
     Code.objects.create(code_list=code_list, code="Y", label="Y", valid_to=date(2020, 1, 1))
     assert not Code.objects.in_list("test_list").current().filter(code="Y").exists()
+
+
+@pytest.mark.django_db
+def test_row_history_records_changes_even_from_bulk_updates(client: Any, signed_in: Any) -> None:
+    from lantern.accounts.models import Agency
+
+    signed_in("system_administrator")
+    agency_type = Code.objects.in_list("agency_type").get(code="health")
+    client.post(
+        "/administration/agencies/new/", {"name": "Fenside Clinic", "agency_type": agency_type.pk}
+    )
+    agency = Agency.objects.get(name="Fenside Clinic")
+    Agency.objects.filter(pk=agency.pk).update(name="Fenside Health Centre")  # bulk: no save()
+    events = agency.events.order_by("pgh_created_at")  # type: ignore[attr-defined]
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    assert [e.name for e in events] == ["Fenside Clinic", "Fenside Health Centre"]
+    assert events[0].pgh_context.metadata["url"] == "/administration/agencies/new/"
+
+
+@pytest.mark.django_db
+def test_history_rows_cannot_be_rewritten() -> None:
+    from lantern.accounts.models import Agency
+
+    agency_type = Code.objects.in_list("agency_type").get(code="health")
+    agency = Agency.objects.create(name="Castlegate Clinic", agency_type=agency_type)
+    with pytest.raises(Exception, match="append"), transaction.atomic():
+        agency.events.update(name="forged")  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_password_hashes_stay_out_of_history(make_user: Any) -> None:
+    user = make_user("referrer")
+    user.set_password("a-new-password-for-history")
+    user.save()
+    snapshot_fields = {f.name for f in user.events.model._meta.fields}  # type: ignore[attr-defined]
+    assert "password" not in snapshot_fields
