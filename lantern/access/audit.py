@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.http import HttpRequest
+from django.utils import timezone
 
-from lantern.access.models import AuditEvent
+from lantern.access.models import Alert, AlertKind, AuditEvent
+from lantern.accounts.models import User
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -61,6 +65,62 @@ def audit_record(
         event.user_agent = request.headers.get("User-Agent", "")[:500]
     event.save(force_insert=True)
     return event
+
+
+def record_read(
+    *, request: HttpRequest, record: models.Model, action: str, basis: str, purpose: str = ""
+) -> AuditEvent:
+    """A read of a protected record, with why the reader was allowed to see it."""
+    return audit_record(
+        action=action, request=request, obj=record, purpose=purpose, detail={"basis": basis}
+    )
+
+
+def record_denied(
+    *, request: HttpRequest, model: type[models.Model], object_id: str, action: str
+) -> AuditEvent:
+    """An attempt to open a record that is missing, restricted or out of scope. The user saw
+    only "not found"; the auditors are alerted once a user's denied attempts in an hour reach
+    LANTERN_DENIED_ALERT_THRESHOLD."""
+    event = audit_record(
+        action="record.denied",
+        request=request,
+        object_type=model._meta.label_lower,
+        object_id=object_id[:64],
+        outcome="denied",
+        detail={"attempted": action, "path": request.path},
+    )
+    user = request.user
+    if user.is_authenticated:
+        since = timezone.now() - timedelta(hours=1)
+        count = AuditEvent.objects.filter(
+            actor=user, action="record.denied", occurred_at__gte=since
+        ).count()
+        if count == settings.LANTERN_DENIED_ALERT_THRESHOLD:
+            alert_auditors(
+                kind=AlertKind.DENIED_ATTEMPTS,
+                about_user=user,
+                message=(
+                    f"{user} ({getattr(user, 'agency', '')}) tried to open {count} records "
+                    "they have no access to within an hour."
+                ),
+            )
+    return event
+
+
+def alert_auditors(
+    *, kind: str, message: str, about_user: Any = None, link: str = "", also: Any = ()
+) -> int:
+    """An alert to every active auditor (and to `also`, such as a record's owner)."""
+    recipients = {
+        *User.objects.filter(is_active=True, roles__code="auditor").distinct(),
+        *(u for u in also if u is not None),
+    }
+    Alert.objects.bulk_create(
+        Alert(kind=kind, recipient=r, about_user=about_user, message=message, link=link)
+        for r in recipients
+    )
+    return len(recipients)
 
 
 @dataclass(frozen=True)

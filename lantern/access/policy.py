@@ -55,6 +55,15 @@ POLICY: dict[str, Rule] = {
     "drafts.save": Rule(Stage.VERIFIED),
     "admin.view": Rule(Stage.VERIFIED, roles=ADMIN),
     "admin.manage": Rule(Stage.VERIFIED, roles=ADMIN),
+    # Records: any verified user may ask; the record scopes (below) decide what they get.
+    "people.list": Rule(Stage.VERIFIED, personal_data=True),
+    "people.view": Rule(Stage.VERIFIED, personal_data=True),
+    "people.create": Rule(Stage.VERIFIED),
+    "records.access_log": Rule(Stage.VERIFIED, personal_data=True),
+    "records.break_glass": Rule(Stage.VERIFIED),
+    "records.restrict": Rule(Stage.VERIFIED),
+    "alerts.view": Rule(Stage.VERIFIED),
+    "audit.report": Rule(Stage.VERIFIED, roles=frozenset({RoleCode.AUDITOR})),
 }
 
 ACTION_ATTRIBUTE = "lantern_action"
@@ -82,3 +91,55 @@ def action_of(view: Callable[..., Any]) -> str | None:
 
 def rule_for(action: str | None) -> Rule | None:
     return POLICY.get(action) if action else None
+
+
+# --- Records: who sees which personal records -------------------------------------------
+#
+# Everyone sees the records they (or their team) are involved with. These roles see more:
+# partnership-wide (every record of the kind), or agency-wide (records anyone in their own
+# agency is involved with). Break-the-glass is open only to roles with a legitimate reason to
+# need an unfamiliar record urgently. Restricted records override all of it: only the named
+# users see them.
+
+PARTNERSHIP_TRIAGE = frozenset({RoleCode.MASH_TRIAGE_WORKER, RoleCode.MASH_MANAGER})
+CASEWORK = frozenset(
+    {
+        RoleCode.SOCIAL_WORKER,
+        RoleCode.POLICE_OFFICER,
+        RoleCode.MISSING_COORDINATOR,
+        RoleCode.INTELLIGENCE_ANALYST,
+        RoleCode.HEALTH_PRACTITIONER,
+        RoleCode.PANEL_CHAIR,
+    }
+)
+
+
+@dataclass(frozen=True)
+class RecordRule:
+    partnership_roles: frozenset[str]
+    agency_roles: frozenset[str]
+    break_glass_roles: frozenset[str]
+    # Who may see the record's access log besides its owner: managers and auditors.
+    access_log_roles: frozenset[str]
+    # Who may restrict a record they can see, becoming the restriction's owner.
+    restrict_roles: frozenset[str]
+
+
+RECORD_RULES: dict[str, RecordRule] = {
+    "people.person": RecordRule(
+        partnership_roles=PARTNERSHIP_TRIAGE,
+        agency_roles=CASEWORK,
+        break_glass_roles=CASEWORK
+        | {RoleCode.RETURN_INTERVIEW_WORKER, RoleCode.SCHOOL_SAFEGUARDING_LEAD},
+        access_log_roles=frozenset({RoleCode.MASH_MANAGER, RoleCode.AUDITOR}),
+        restrict_roles=frozenset(
+            {RoleCode.MASH_MANAGER, RoleCode.SOCIAL_WORKER, RoleCode.POLICE_OFFICER}
+        ),
+    ),
+}
+
+
+def record_rule(label: str) -> RecordRule:
+    """The rule for a record type; a type without one is visible to nobody (fail closed)."""
+    nobody: frozenset[str] = frozenset()
+    return RECORD_RULES.get(label, RecordRule(nobody, nobody, nobody, nobody, nobody))

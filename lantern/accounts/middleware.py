@@ -72,12 +72,7 @@ class SessionTimeoutMiddleware:
             return None
         user = request.user
         if user.is_authenticated:
-            signed_in_at = request.session.get(SIGNED_IN_AT, 0)
-            if time.time() - signed_in_at > settings.LANTERN_SESSION_MAX_SECONDS:
-                self._keep_answers(request, user)
-                logout(request)
-                return _timed_out_response(request, "max")
-            return None
+            return self._end_if_over(request, user)
         try:
             last_user_id = request.get_signed_cookie(
                 LAST_USER_COOKIE,
@@ -91,6 +86,19 @@ class SessionTimeoutMiddleware:
             return None
         self._keep_answers(request, last_user)
         return _timed_out_response(request, "idle")
+
+    def _end_if_over(self, request: HttpRequest, user: Any) -> HttpResponse | None:
+        """End a signed-in session whose user or agency was disabled, or that is too old."""
+        agency = getattr(user, "agency", None)
+        if not user.is_active or (agency is not None and not agency.is_active):
+            logout(request)
+            return _timed_out_response(request, "disabled")
+        signed_in_at = request.session.get(SIGNED_IN_AT, 0)
+        if time.time() - signed_in_at > settings.LANTERN_SESSION_MAX_SECONDS:
+            self._keep_answers(request, user)
+            logout(request)
+            return _timed_out_response(request, "max")
+        return None
 
     @staticmethod
     def _keep_answers(request: HttpRequest, user: Any) -> None:

@@ -33,6 +33,7 @@ TIMEOUT_MESSAGES = {
     "Any answers you had not saved have been kept: sign in to carry on.",
     "max": "You were signed out because you had been signed in for {hours} hours. "
     "Any answers you had not saved have been kept: sign in to carry on.",
+    "disabled": "You have been signed out because your access to Lantern has been withdrawn.",
 }
 
 

@@ -5,19 +5,32 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp_webauthn.models import WebAuthnCredential
 
+from lantern.access.models import Alert
 from lantern.access.policy import declare_action
+from lantern.access.services import restrictions_due_for_review
+from lantern.accounts.models import user_of
 from lantern.core.drafts import draft_discard, draft_save
 
 
 @declare_action("home.view")
 def home(request: HttpRequest) -> HttpResponse:
     # Passkeys are the preferred second factor: invite anyone who has not added one yet.
-    has_passkey = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
-    return render(request, "core/home.html", {"suggest_passkey": not has_passkey})
+    user = user_of(request)
+    has_passkey = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    return render(
+        request,
+        "core/home.html",
+        {
+            "suggest_passkey": not has_passkey,
+            "alerts": Alert.objects.filter(recipient=user, read_at__isnull=True)[:20],
+            "reviews_due": restrictions_due_for_review(user),
+        },
+    )
 
 
 @declare_action("public")
@@ -70,7 +83,16 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    # A person's address that cannot be opened offers emergency access, whether or not the
+    # record exists, so the offer itself reveals nothing.
+    emergency_url = ""
+    try:
+        match = resolve(request.path)
+    except Resolver404:
+        match = None
+    if match is not None and match.view_name == "people:person":
+        emergency_url = reverse("people:emergency-access", kwargs=match.kwargs)
+    return render(request, "errors/404.html", {"emergency_url": emergency_url}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

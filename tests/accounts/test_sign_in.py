@@ -225,3 +225,18 @@ def test_passkey_registration_needs_full_sign_in(client: Client, make_user: Any)
     response = client.post("/webauthn/registration/begin/", content_type="application/json")
     assert response.status_code == 302
     assert response["Location"] == "/sign-in/verify/"
+
+
+def test_disabling_a_signed_in_user_ends_their_session(client: Client, signed_in: Any) -> None:
+    user = signed_in("referrer")
+    assert client.get("/").status_code == 200
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get("/")
+    assert "timeout=disabled" in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_disabling_the_agency_ends_its_users_sessions(client: Client, signed_in: Any) -> None:
+    user = signed_in("referrer")
+    type(user.agency).objects.filter(pk=user.agency_id).update(is_active=False)
+    assert "timeout=disabled" in client.get("/")["Location"]

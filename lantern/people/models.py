@@ -1,0 +1,51 @@
+"""People: one record per person across agencies. (The people issue extends this record with
+names and aliases, identifiers, relationships, flags and the child's voice.)"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from lantern.core.history import track_history
+from lantern.core.models import LanternModel
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+@track_history()
+class Person(LanternModel):
+    given_names = models.CharField(max_length=200)
+    family_name = models.CharField(max_length=200)
+    preferred_name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    archive_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["family_name", "given_names"]
+        verbose_name_plural = "people"
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),
+                name="person_archive_needs_a_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.family_name}"

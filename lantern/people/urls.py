@@ -1,0 +1,14 @@
+from django.urls import path
+
+from lantern.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_new, name="new"),
+    path("<str:pk>/", views.person_detail, name="person"),
+    path("<str:pk>/access-log/", views.person_access_log, name="access-log"),
+    path("<str:pk>/emergency-access/", views.person_emergency_access, name="emergency-access"),
+    path("<str:pk>/restrict/", views.person_restrict, name="restrict"),
+]

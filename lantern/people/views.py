@@ -1,0 +1,266 @@
+"""Person pages. Every read goes through the access scopes and is audited."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from lantern.access.audit import audit_record, record_denied
+from lantern.access.models import (
+    AuditEvent,
+    BreakGlassReason,
+    Restriction,
+    RestrictionReason,
+)
+from lantern.access.policy import declare_action, record_rule
+from lantern.access.scopes import RELATIONSHIP, access_record, basis_for, is_uuid
+from lantern.access.services import break_glass, record_owner, restriction_add
+from lantern.accounts.models import User, user_of
+from lantern.core.drafts import draft_discard, form_for
+from lantern.people.models import Gender, Person
+from lantern.people.selectors import people_search, people_visible
+from lantern.people.services import person_create
+
+PAGE_SIZE = 25
+
+
+class PersonForm(forms.Form):
+    given_names = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the person's given names."}
+    )
+    family_name = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the person's family name."}
+    )
+    date_of_birth = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date of birth as a real date, like 27 3 2012."},
+    )
+    gender = forms.ChoiceField(choices=Gender.choices, initial=Gender.NOT_KNOWN)
+
+    def clean_date_of_birth(self) -> date | None:
+        value: date | None = self.cleaned_data["date_of_birth"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date of birth must be today or in the past.")
+        return value
+
+
+class EmergencyAccessForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you need this record now."},
+    )
+    explanation = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Explain why you need this record now."},
+    )
+
+
+class RestrictForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=RestrictionReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why this record must be restricted."},
+    )
+    explanation = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain why this record must be restricted."},
+    )
+    members = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True).select_related("agency"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    review_due = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date by which the restriction must be reviewed.",
+            "invalid": "Enter the review date as a real date.",
+        },
+    )
+
+
+@declare_action("people.list")
+@require_http_methods(["GET"])
+def person_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    people = people_search(request.user, query) if query else people_visible(request.user)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        action="person.searched" if query else "person.listed",
+        request=request,
+        detail={"q": query, "page": page.number, "shown": [str(p.pk) for p in page.object_list]},
+    )
+    return render(request, "people/list.html", {"page": page, "query": query})
+
+
+@declare_action("people.create")
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    form, draft = form_for(request, PersonForm)
+    if request.method == "POST" and form.is_valid():
+        actor = user_of(request)
+        try:
+            person = person_create(request=request, actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            draft_discard(user=actor, path=request.path, request=request)
+            messages.success(request, f"{person} has been added.")
+            return redirect("people:person", pk=person.pk)
+    return render(
+        request,
+        "people/new.html",
+        {"form": form, "draft": draft},
+        status=400 if form.errors else 200,
+    )
+
+
+@declare_action("people.view")
+def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    person, basis = access_record(
+        request=request,
+        queryset=Person.objects.filter(archived_at__isnull=True),
+        pk=pk,
+        action="person.viewed",
+    )
+    user = user_of(request)
+    rule = record_rule(Person._meta.label_lower)
+    restriction = Restriction.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=person.pk,
+        lifted_at__isnull=True,
+    ).first()
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "basis": basis,
+            "without_relationship": basis not in RELATIONSHIP,
+            "restriction": restriction,
+            "can_see_access_log": _may_see_access_log(user, person),
+            "can_restrict": restriction is None and user.has_role(*rule.restrict_roles),
+        },
+    )
+
+
+def _may_see_access_log(user: User, person: Person) -> bool:
+    rule = record_rule(Person._meta.label_lower)
+    return user.has_role(*rule.access_log_roles) or record_owner(person) == user
+
+
+@declare_action("records.access_log")
+def person_access_log(request: HttpRequest, pk: str) -> HttpResponse:
+    """Who has seen this record: for its owner, managers and auditors."""
+    user = user_of(request)
+    person = Person.objects.filter(pk=pk).first() if is_uuid(pk) else None
+    if person is None or not _may_see_access_log(user, person):
+        record_denied(request=request, model=Person, object_id=pk, action="record.access_log")
+        raise Http404
+    events = AuditEvent.objects.filter(
+        object_type=Person._meta.label_lower, object_id=str(person.pk)
+    ).order_by("-seq")[:500]
+    audit_record(action="record.access_log_viewed", request=request, obj=person)
+    return render(
+        request,
+        "people/access_log.html",
+        {"person": person, "events": events, "relationship": RELATIONSHIP},
+    )
+
+
+@declare_action("records.break_glass")
+@require_http_methods(["GET", "POST"])
+def person_emergency_access(request: HttpRequest, pk: str) -> HttpResponse:
+    """Break-the-glass. Offered from the not-found page for any record address, so offering it
+    reveals nothing; a record that cannot be opened this way gets the same not-found."""
+    user = user_of(request)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = (
+            Person.objects.filter(pk=pk, archived_at__isnull=True).first() if is_uuid(pk) else None
+        )
+        if person is not None and basis_for(user, person) is not None:
+            return redirect("people:person", pk=person.pk)
+        try:
+            if person is None:
+                raise PermissionError
+            break_glass(
+                request=request,
+                user=user,
+                record=person,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+            )
+        except PermissionError:
+            record_denied(request=request, model=Person, object_id=pk, action="record.break_glass")
+            raise Http404 from None
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(
+                request,
+                "You have emergency access to this record for 24 hours. The record's owner "
+                "and the auditors have been told.",
+            )
+            return redirect("people:person", pk=pk)
+    return render(
+        request,
+        "people/emergency_access.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@declare_action("records.restrict")
+@require_http_methods(["GET", "POST"])
+def person_restrict(request: HttpRequest, pk: str) -> HttpResponse:
+    person, _ = access_record(
+        request=request,
+        queryset=Person.objects.filter(archived_at__isnull=True),
+        pk=pk,
+        action="person.viewed",
+        purpose="restrict",
+    )
+    user = user_of(request)
+    initial = {"review_due": timezone.localdate() + timedelta(days=90)}
+    form = RestrictForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            restriction_add(
+                request=request,
+                owner=user,
+                record=person,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+                members=list(form.cleaned_data["members"]),
+                review_due=form.cleaned_data["review_due"],
+            )
+        except PermissionError:
+            record_denied(request=request, model=Person, object_id=pk, action="record.restrict")
+            raise Http404 from None
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(request, "The record is restricted to the people you named.")
+            return redirect("people:person", pk=person.pk)
+    return render(
+        request,
+        "people/restrict.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
