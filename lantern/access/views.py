@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from lantern.access.audit import audit_record
 from lantern.access.models import Alert, AuditEvent
@@ -43,6 +43,7 @@ def _date(value: str) -> date | None:
 
 
 @declare_action("audit.report")
+@require_GET
 def audit_report(request: HttpRequest) -> HttpResponse:
     """Who did what, per user or per record over a date range, with reads made without a
     relationship to the record highlighted; exportable as CSV (the export is audited too)."""

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -46,6 +46,7 @@ def _apply_errors(form: Any, error: ValidationError | ConflictError) -> None:
 
 
 @declare_action("admin.view")
+@require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -63,6 +64,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @declare_action("admin.view")
+@require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = (
         Agency.objects.select_related("agency_type")
@@ -95,6 +97,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @declare_action("admin.view")
+@require_GET
 def agency_detail(request: HttpRequest, pk: str) -> HttpResponse:
     agency = _get(Agency.objects.select_related("agency_type"), pk)
     return render(
@@ -238,6 +241,7 @@ def team_edit(request: HttpRequest, agency_pk: str, pk: str | None = None) -> Ht
 
 
 @declare_action("admin.view")
+@require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.select_related("agency").prefetch_related("roles")
     query = request.GET.get("q", "").strip()
@@ -291,6 +295,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @declare_action("admin.view")
+@require_GET
 def user_detail(request: HttpRequest, pk: str) -> HttpResponse:
     user = _get(User.objects.select_related("agency").prefetch_related("roles", "teams"), pk)
     audit_record(action="admin.user_viewed", request=request, obj=user)
@@ -420,6 +425,7 @@ def user_reset_second_factor(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @declare_action("admin.view")
+@require_GET
 def role_list(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.annotate(
         user_count=Count("users", filter=Q(users__is_active=True))

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import (
     CompleteCredentialAuthenticationView,
@@ -201,6 +201,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @declare_action("public")
+@require_GET
 def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
 
@@ -213,6 +214,7 @@ def keep_alive(request: HttpRequest) -> JsonResponse:
 
 
 @declare_action("account.view")
+@require_GET
 def account(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     passkeys = WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp_webauthn.models import WebAuthnCredential
 
 from lantern.access.models import Alert
@@ -18,6 +18,7 @@ from lantern.core.drafts import draft_discard, draft_save
 
 
 @declare_action("home.view")
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # Passkeys are the preferred second factor: invite anyone who has not added one yet.
     user = user_of(request)
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @declare_action("public")
+@require_GET
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers: the process answers and the database answers."""
     with connection.cursor() as cursor:

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lantern.access.audit import audit_record, record_denied
 from lantern.access.models import (
@@ -129,6 +129,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 
 @declare_action("people.view")
+@require_GET
 def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
     person, basis = access_record(
         request=request,
@@ -163,6 +164,7 @@ def _may_see_access_log(user: User, person: Person) -> bool:
 
 
 @declare_action("records.access_log")
+@require_GET
 def person_access_log(request: HttpRequest, pk: str) -> HttpResponse:
     """Who has seen this record: for its owner, managers and auditors."""
     user = user_of(request)

@@ -1,0 +1,243 @@
+"""The authorisation matrix: every URL x method x role x relationship to the record.
+
+The expected outcome of each cell is written here from the rules the trust issue states, not
+read from `lantern.access.policy`, so the test checks the policy rather than repeating it.
+A cell is *refused* when the answer is 403, 404, 405 or a redirect to sign in; anything else
+(a page, a redirect onwards, a 400 for an empty form) means the request was let through.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from lantern.access.models import AccessGrant, Alert, Restriction
+from lantern.accounts.roles import RoleCode
+from lantern.people.models import Person
+from tests.access.factories import involve, person
+from tests.conftest import sign_in
+from tests.factories import AgencyFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RELATIONSHIPS = ["involved", "same_agency", "other_agency", "restricted", "break_glass"]
+PARTNERSHIP = {RoleCode.MASH_TRIAGE_WORKER, RoleCode.MASH_MANAGER}
+AGENCY_WIDE = {
+    RoleCode.SOCIAL_WORKER,
+    RoleCode.POLICE_OFFICER,
+    RoleCode.MISSING_COORDINATOR,
+    RoleCode.INTELLIGENCE_ANALYST,
+    RoleCode.HEALTH_PRACTITIONER,
+    RoleCode.PANEL_CHAIR,
+}
+BREAK_GLASS = AGENCY_WIDE | {RoleCode.RETURN_INTERVIEW_WORKER, RoleCode.SCHOOL_SAFEGUARDING_LEAD}
+RESTRICT = {RoleCode.MASH_MANAGER, RoleCode.SOCIAL_WORKER, RoleCode.POLICE_OFFICER}
+ACCESS_LOG = {RoleCode.MASH_MANAGER, RoleCode.AUDITOR}
+
+Who = Callable[[str, str], bool]
+
+
+def everyone(role: str, rel: str) -> bool:
+    return True
+
+
+def only(*roles: str) -> Who:
+    return lambda role, rel: role in roles
+
+
+def sees(role: str, rel: str) -> bool:
+    """Need-to-know as the issue states it."""
+    return {
+        "involved": True,
+        "same_agency": role in AGENCY_WIDE or role in PARTNERSHIP,
+        "other_agency": role in PARTNERSHIP,
+        "restricted": False,
+        "break_glass": True,
+    }[rel]
+
+
+def break_glass_lets_in(role: str, rel: str) -> bool:
+    return sees(role, rel) or (role in BREAK_GLASS and rel != "restricted")
+
+
+def restricts(role: str, rel: str) -> bool:
+    return sees(role, rel) and role in RESTRICT
+
+
+ADMIN = only(RoleCode.SYSTEM_ADMINISTRATOR)
+# route name -> {method: who may}; a method not listed must be refused (405) for everyone.
+SPEC: dict[str, dict[str, Who]] = {
+    "core:home": {"GET": everyone},
+    "core:health": {"GET": everyone},
+    "core:draft-save": {"POST": everyone},
+    "core:draft-discard": {"POST": everyone},
+    "accounts:sign-in": {"GET": everyone, "POST": everyone},
+    "accounts:verify": {"GET": everyone, "POST": everyone},
+    "accounts:set-up": {"GET": everyone, "POST": everyone},
+    "accounts:sign-out": {"GET": everyone, "POST": everyone},
+    "accounts:signed-out": {"GET": everyone},
+    "accounts:keep-alive": {"POST": everyone},
+    "accounts:account": {"GET": everyone},
+    "administration:overview": {"GET": ADMIN},
+    "administration:agencies": {"GET": ADMIN},
+    "administration:agency-new": {"GET": ADMIN, "POST": ADMIN},
+    "administration:agency": {"GET": ADMIN},
+    "administration:agency-edit": {"GET": ADMIN, "POST": ADMIN},
+    "administration:agency-status": {"POST": ADMIN},
+    "administration:team-new": {"GET": ADMIN, "POST": ADMIN},
+    "administration:team-edit": {"GET": ADMIN, "POST": ADMIN},
+    "administration:users": {"GET": ADMIN},
+    "administration:user-new": {"GET": ADMIN, "POST": ADMIN},
+    "administration:user": {"GET": ADMIN},
+    "administration:user-edit": {"GET": ADMIN, "POST": ADMIN},
+    "administration:user-status": {"POST": ADMIN},
+    "administration:user-reset-second-factor": {"POST": ADMIN},
+    "administration:roles": {"GET": ADMIN},
+    "people:list": {"GET": everyone},
+    "people:new": {"GET": everyone, "POST": everyone},
+    "people:person": {"GET": sees},
+    "people:access-log": {"GET": lambda role, rel: role in ACCESS_LOG},
+    "people:emergency-access": {"GET": everyone, "POST": break_glass_lets_in},
+    "people:restrict": {"GET": sees, "POST": restricts},
+    "access:alert-read": {"POST": everyone},  # the user's own alert
+    "access:report": {"GET": only(RoleCode.AUDITOR)},
+    # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
+    "otp_webauthn:credential-authentication-begin": {"POST": everyone},
+    "otp_webauthn:credential-authentication-complete": {"POST": everyone},
+    "otp_webauthn:credential-registration-begin": {"POST": everyone},
+    "otp_webauthn:credential-registration-complete": {"POST": everyone},
+    "otp_webauthn:js-i18n-catalog": {"GET": everyone},
+}
+
+
+def route_names(resolver: URLResolver | None = None, namespace: str = "") -> list[str]:
+    resolver = resolver or get_resolver()
+    names: list[str] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            names += route_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}:{entry.name}")
+    return names
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    assert sorted(route_names()) == sorted(SPEC)
+
+
+def refused(response: Any) -> bool:
+    if response.status_code in {403, 404, 405}:
+        return True
+    location = response.get("Location", "")
+    return response.status_code == 302 and location.startswith("/sign-in/?")
+
+
+def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
+    """One user with `role`, and one child per relationship to them."""
+    mine, other = AgencyFactory(kind="childrens_social_care"), AgencyFactory(kind="police")
+    user = UserFactory(roles=[role], agency=mine)
+    colleague = UserFactory(roles=["social_worker"], agency=mine)
+    stranger = UserFactory(roles=["police_officer"], agency=other)
+    records = {rel: person(family_name=rel) for rel in RELATIONSHIPS}
+    involve(records["involved"], user=user)
+    involve(records["same_agency"], user=colleague)
+    involve(records["other_agency"], user=stranger)
+    involve(records["restricted"], user=user)
+    restriction = Restriction.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=records["restricted"].pk,
+        reason="other",
+        explanation="Matrix",
+        owner=stranger,
+        review_due=timezone.localdate() + timedelta(days=30),
+    )
+    restriction.members.set([stranger])
+    AccessGrant.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=records["break_glass"].pk,
+        user=user,
+        kind="break_glass",
+        reason="other",
+        explanation="Matrix",
+        granted_by=user,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    team = TeamFactory(agency=mine)
+    alert = Alert.objects.create(kind="break_glass", recipient=user, message="Matrix")
+    others = {"agency": mine, "team": team, "user": colleague, "alert": alert}
+    return user, records, others
+
+
+def url_for(name: str, record: Person, others: dict[str, Any]) -> str:
+    kwargs: dict[str, Any] = {}
+    if name.startswith("people:") and name not in {"people:list", "people:new"}:
+        kwargs = {"pk": record.pk}
+    elif name in {
+        "administration:agency",
+        "administration:agency-edit",
+        "administration:agency-status",
+    }:
+        kwargs = {"pk": others["agency"].pk}
+    elif name == "administration:team-new":
+        kwargs = {"agency_pk": others["agency"].pk}
+    elif name == "administration:team-edit":
+        kwargs = {"agency_pk": others["agency"].pk, "pk": others["team"].pk}
+    elif name in {
+        "administration:user",
+        "administration:user-edit",
+        "administration:user-status",
+        "administration:user-reset-second-factor",
+    }:
+        kwargs = {"pk": others["user"].pk}
+    elif name == "access:alert-read":
+        kwargs = {"pk": others["alert"].pk}
+    return reverse(name, kwargs=kwargs)
+
+
+def body_for(name: str) -> dict[str, str]:
+    if name == "people:emergency-access":
+        return {"reason": "immediate_risk", "explanation": "A child may be at risk tonight."}
+    if name == "people:restrict":
+        review = (timezone.localdate() + timedelta(days=30)).isoformat()
+        return {"reason": "other", "explanation": "Matrix", "review_due": review}
+    return {}
+
+
+@pytest.mark.parametrize("role", [role.value for role in RoleCode])
+def test_authorisation_matrix(role: str, client: Client) -> None:
+    user, records, others = build_world(role)
+    sign_in(client, user)
+    unexpected: list[str] = []
+    cells = 0
+    for rel, record in records.items():
+        for name, methods in SPEC.items():
+            url = url_for(name, record, others)
+            for method in ("GET", "POST"):
+                cells += 1
+                allowed = methods.get(method, lambda r, x: False)(role, rel)
+                cookies = copy.deepcopy(client.cookies)
+                with transaction.atomic():
+                    # Each request's writes are undone, so no cell changes another.
+                    if method == "GET":
+                        response = client.get(url)
+                    else:
+                        response = client.post(url, body_for(name))
+                    transaction.set_rollback(True)
+                client.cookies = cookies  # signing out in one cell must not end the others
+                if refused(response) == allowed:
+                    unexpected.append(
+                        f"{method} {name} as {role} ({rel}): {response.status_code} "
+                        f"{'refused' if allowed else 'ALLOWED'}"
+                    )
+    assert cells == len(RELATIONSHIPS) * len(SPEC) * 2
+    assert unexpected == [], "\n".join(unexpected)
