@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -17,7 +17,24 @@ from lantern.access.policy import Stage, action_of, rule_for
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def problem(status: int, title: str) -> JsonResponse:
+    """An RFC 9457 problem document, for API clients."""
+    return JsonResponse(
+        {"type": "about:blank", "title": title, "status": status},
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
 def refuse(request: HttpRequest, reason: str) -> HttpResponse:
+    if wants_json(request):
+        return problem(403, "You do not have access to this resource.")
     return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
@@ -53,9 +70,13 @@ class AccessPolicyMiddleware:
         if rule.allows(user):
             return None
         if not user.is_authenticated:
+            if wants_json(request):
+                return problem(401, "Sign in to use this resource.")
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
         if rule.stage is Stage.VERIFIED and not user.is_verified():
+            if wants_json(request):
+                return problem(401, "Confirm it is you with your second factor first.")
             return HttpResponseRedirect(reverse("accounts:verify"))
         audit_record(
             action="access.refused",

@@ -27,7 +27,9 @@ class Stage(StrEnum):
 class Rule:
     stage: Stage
     roles: frozenset[str] | None = None  # None: any role (still needs VERIFIED when set)
-    personal_data: bool = False  # reads are audited by the views that show the data
+    # The view shows personal data: each read writes an audit event (the audit-completeness
+    # test walks every such route and checks the events it writes).
+    personal_data: bool = False
 
     def allows(self, user: Any) -> bool:
         if self.stage is Stage.ANONYMOUS:
@@ -54,6 +56,7 @@ POLICY: dict[str, Rule] = {
     "account.passkeys": Rule(Stage.VERIFIED),
     "drafts.save": Rule(Stage.VERIFIED),
     "admin.view": Rule(Stage.VERIFIED, roles=ADMIN),
+    "admin.users": Rule(Stage.VERIFIED, roles=ADMIN, personal_data=True),
     "admin.manage": Rule(Stage.VERIFIED, roles=ADMIN),
     # Records: any verified user may ask; the record scopes (below) decide what they get.
     "people.list": Rule(Stage.VERIFIED, personal_data=True),
@@ -61,9 +64,9 @@ POLICY: dict[str, Rule] = {
     "people.create": Rule(Stage.VERIFIED),
     "records.access_log": Rule(Stage.VERIFIED, personal_data=True),
     "records.break_glass": Rule(Stage.VERIFIED),
-    "records.restrict": Rule(Stage.VERIFIED),
+    "records.restrict": Rule(Stage.VERIFIED, personal_data=True),
     "alerts.view": Rule(Stage.VERIFIED),
-    "audit.report": Rule(Stage.VERIFIED, roles=frozenset({RoleCode.AUDITOR})),
+    "audit.report": Rule(Stage.VERIFIED, roles=frozenset({RoleCode.AUDITOR}), personal_data=True),
 }
 
 ACTION_ATTRIBUTE = "lantern_action"

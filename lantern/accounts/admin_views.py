@@ -240,7 +240,7 @@ def team_edit(request: HttpRequest, agency_pk: str, pk: str | None = None) -> Ht
 # --- Users ------------------------------------------------------------------------------------
 
 
-@declare_action("admin.view")
+@declare_action("admin.users")
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.select_related("agency").prefetch_related("roles")
@@ -294,7 +294,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@declare_action("admin.view")
+@declare_action("admin.users")
 @require_GET
 def user_detail(request: HttpRequest, pk: str) -> HttpResponse:
     user = _get(User.objects.select_related("agency").prefetch_related("roles", "teams"), pk)

@@ -121,3 +121,17 @@ def test_admin_write_refused_for_other_roles(client: Client, signed_in: Any) -> 
 
 def test_health_is_public(client: Client) -> None:
     assert client.get("/health/").json() == {"status": "ok"}
+
+
+def test_api_clients_get_problem_json(client: Client, signed_in: Any) -> None:
+    anonymous = Client().get("/administration/", HTTP_ACCEPT="application/json")
+    assert anonymous.status_code == 401
+    assert anonymous["Content-Type"] == "application/problem+json"
+    signed_in("referrer")
+    refused = client.get("/administration/", HTTP_ACCEPT="application/json")
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "type": "about:blank",
+        "title": "You do not have access to this resource.",
+        "status": 403,
+    }
