@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from lantern.access.audit import audit_record
-from lantern.access.policy import Stage, action_of, rule_for
+from lantern.access.policy import Rule, Stage, action_of, rule_for
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -52,36 +52,35 @@ class AccessPolicyMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if request.path.startswith(settings.STATIC_URL):
-            return None
         action = action_of(view_func)
         rule = rule_for(action)
         request.lantern_action = action  # type: ignore[attr-defined]
-        if rule is None:
-            # A route without a declared action, or an action without a rule: never served.
-            audit_record(
-                action="access.refused",
-                request=request,
-                outcome="refused",
-                detail={"path": request.path, "declared_action": action or ""},
-            )
-            return refuse(request, "undeclared")
-        user = request.user
-        if rule.allows(user):
+        if rule is not None and rule.allows(request.user):
             return None
-        if not user.is_authenticated:
-            if wants_json(request):
-                return problem(401, "Sign in to use this resource.")
-            query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
-        if rule.stage is Stage.VERIFIED and not user.is_verified():
-            if wants_json(request):
-                return problem(401, "Confirm it is you with your second factor first.")
-            return HttpResponseRedirect(reverse("accounts:verify"))
+        if rule is not None:
+            unfinished = _finish_signing_in(request, rule)
+            if unfinished is not None:
+                return unfinished
+        # No declared action, an action without a rule, or a role the rule does not allow.
         audit_record(
             action="access.refused",
             request=request,
             outcome="refused",
-            detail={"path": request.path, "declared_action": action},
+            detail={"path": request.path, "declared_action": action or ""},
         )
-        return refuse(request, "role")
+        return refuse(request, "role" if rule is not None else "undeclared")
+
+
+def _finish_signing_in(request: HttpRequest, rule: Rule) -> HttpResponse | None:
+    """Where the user has not yet signed in far enough for the rule, send them on."""
+    user = request.user
+    if not user.is_authenticated:
+        if wants_json(request):
+            return problem(401, "Sign in to use this resource.")
+        query = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
+    if rule.stage is Stage.VERIFIED and not user.is_verified():
+        if wants_json(request):
+            return problem(401, "Confirm it is you with your second factor first.")
+        return HttpResponseRedirect(reverse("accounts:verify"))
+    return None
