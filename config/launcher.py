@@ -169,12 +169,21 @@ def pytest(env: dict[str, str], extra: list[str]) -> int:
     )
 
 
+def bench(env: dict[str, str], extra: list[str]) -> int:
+    """A benchmark from bench/, which prints its figures: `./bin/lantern bench audit_cost`."""
+    if not extra:
+        names = sorted(p.stem for p in (BASE_DIR / "bench").glob("*.py") if p.stem[0] != "_")
+        log(f"benchmarks: {', '.join(n for n in names if n != 'common')}")
+        return 2
+    return run([PYTHON, "-m", f"bench.{extra[0]}", *extra[1:]], env)
+
+
 def manage(env: dict[str, str], extra: list[str]) -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     return run([*MANAGE, *extra], env)
 
 
-COMMANDS = {"start": start, "test": test, "pytest": pytest, "manage": manage}
+COMMANDS = {"start": start, "test": test, "pytest": pytest, "bench": bench, "manage": manage}
 
 
 def main(argv: list[str]) -> int:
