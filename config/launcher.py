@@ -90,6 +90,7 @@ def start(env: dict[str, str], extra: list[str]) -> int:
             cwd=BASE_DIR,
             process_group=0,
         ),
+        subprocess.Popen([*MANAGE, "lantern_scheduler"], env=env, cwd=BASE_DIR, process_group=0),
     ]
     log(f"serving Lantern on http://{address}/ (press Ctrl+C to stop)")
 

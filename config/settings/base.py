@@ -196,3 +196,6 @@ LANTERN_BREAK_GLASS_HOURS = env_int("LANTERN_BREAK_GLASS_HOURS", default=24)
 LANTERN_RESTRICTION_MAX_REVIEW_DAYS = 90
 # Denied attempts to open records (by one user, within an hour) before the auditors are alerted.
 LANTERN_DENIED_ALERT_THRESHOLD = env_int("LANTERN_DENIED_ALERT_THRESHOLD", default=5)
+
+# The scheduler queues the nightly jobs (draft expiry, audit-chain check) at this local time.
+LANTERN_NIGHTLY_AT = env_str("LANTERN_NIGHTLY_AT", "02:00")

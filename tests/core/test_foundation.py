@@ -121,3 +121,30 @@ def test_password_hashes_stay_out_of_history(make_user: Any) -> None:
     user.save()
     snapshot_fields = {f.name for f in user.events.model._meta.fields}  # type: ignore[attr-defined]
     assert "password" not in snapshot_fields
+
+
+def test_nightly_runs_at_the_configured_time_each_day() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from lantern.core.management.commands.lantern_scheduler import next_run
+
+    london = ZoneInfo("Europe/London")
+    evening = datetime(2026, 11, 27, 23, 30, tzinfo=london)
+    assert next_run(evening, "02:00") == datetime(2026, 11, 28, 2, 0, tzinfo=london)
+    early = datetime(2026, 11, 27, 1, 0, tzinfo=london)
+    assert next_run(early, "02:00") == datetime(2026, 11, 27, 2, 0, tzinfo=london)
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_runs_the_nightly_jobs() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from lantern.access.models import AuditEvent
+
+    out = StringIO()
+    call_command("lantern_scheduler", "--once", stdout=out)  # immediate backend in tests
+    assert "Queued" in out.getvalue()
+    assert AuditEvent.objects.filter(action="audit.chain_verified").exists()
