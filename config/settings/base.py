@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "lantern.accounts",
     "lantern.access",
     "lantern.people",
+    "lantern.chronology",
     "lantern.demo",
 ]
 

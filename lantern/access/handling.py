@@ -32,3 +32,15 @@ def handling_allows(user: Any, handling: str, *, named: Iterable[Any] = ()) -> b
     if agency_type is None or user.agency is None:
         return False
     return bool(user.agency.agency_type.code == agency_type)
+
+
+def handlings_open_to(user: Any) -> set[str]:
+    """The handling codes whose items `user` may see without being named: for filtering
+    querysets. Sealed items are shown only to the people named on them."""
+    allowed = {Handling.OPEN.value}
+    agency = getattr(user, "agency", None)
+    if agency is not None:
+        for handling, agency_type in AGENCY_TYPE_FOR.items():
+            if agency.agency_type.code == agency_type:
+                allowed.add(handling.value)
+    return allowed

@@ -63,6 +63,7 @@ POLICY: dict[str, Rule] = {
     "people.view": Rule(Stage.VERIFIED, personal_data=True),
     "people.create": Rule(Stage.VERIFIED),
     "records.access_log": Rule(Stage.VERIFIED, personal_data=True),
+    "chronology.write": Rule(Stage.VERIFIED, personal_data=True),
     "records.break_glass": Rule(Stage.VERIFIED),
     "records.restrict": Rule(Stage.VERIFIED, personal_data=True),
     "alerts.view": Rule(Stage.VERIFIED),

@@ -24,13 +24,23 @@ from lantern.access.models import (
 from lantern.access.policy import declare_action, record_rule
 from lantern.access.scopes import RELATIONSHIP, access_record, basis_for, is_uuid
 from lantern.access.services import break_glass, record_owner, restriction_add
-from lantern.accounts.models import User, user_of
+from lantern.accounts.models import Agency, User, user_of
+from lantern.chronology.models import EntryKind
+from lantern.chronology.selectors import TimelineFilter, timeline
 from lantern.core.drafts import draft_discard, form_for
 from lantern.people.models import Gender, Person
 from lantern.people.selectors import people_search, people_visible
 from lantern.people.services import person_create
 
 PAGE_SIZE = 25
+TIMELINE_PAGE = 50
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 class PersonForm(forms.Form):
@@ -144,10 +154,26 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         object_id=person.pk,
         lifted_at__isnull=True,
     ).first()
+    filters = TimelineFilter(
+        agency=request.GET.get("agency", "") if is_uuid(request.GET.get("agency", "")) else "",
+        kind=request.GET.get("kind", "") if request.GET.get("kind") in EntryKind.values else "",
+        significant_only=request.GET.get("significant") == "1",
+        start=_date(request.GET.get("from", "")),
+        end=_date(request.GET.get("to", "")),
+    )
+    entries = Paginator(timeline(user, person, filters), TIMELINE_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "people/detail.html",
         {
+            "entries": entries,
+            "filters": filters,
+            "kinds": EntryKind.choices,
+            "agencies": Agency.objects.filter(
+                pk__in=person.chronology.values("source_agency")
+            ).only("id", "name"),
             "person": person,
             "basis": basis,
             "without_relationship": basis not in RELATIONSHIP,

@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from lantern.access.models import AuditEvent
 from lantern.access.policy import action_of, rule_for
+from lantern.chronology.services import chronology_append
 from tests.access.factories import involve, person
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,8 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "people:person": ("", ["person.viewed"]),
     "people:access-log": ("", ["record.access_log_viewed"]),
     "people:restrict": ("", ["person.viewed"]),
+    "people:note-new": ("", ["person.viewed"]),
+    "people:addendum-new": ("", ["person.viewed"]),
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
     "access:report": ("", ["audit.report_viewed"]),
@@ -60,7 +64,12 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
     session.save()
     child = person()
     involve(child, user=user, kind="allocated_worker")
+    entry = chronology_append(
+        person=child, kind="note", summary="First contact", occurred_at=timezone.now()
+    )
     ids = {
+        "people:addendum-new": {"pk": child.pk, "entry": entry.pk},
+        "people:note-new": {"pk": child.pk},
         "people:person": {"pk": child.pk},
         "people:access-log": {"pk": child.pk},
         "people:restrict": {"pk": child.pk},

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
+from lantern.chronology.services import chronology_append
 from lantern.people.models import Person
 from tests.access.factories import involve, person
 from tests.conftest import sign_in
@@ -108,6 +109,8 @@ SPEC: dict[str, dict[str, Who]] = {
     "people:access-log": {"GET": lambda role, rel: role in ACCESS_LOG},
     "people:emergency-access": {"GET": everyone, "POST": break_glass_lets_in},
     "people:restrict": {"GET": sees, "POST": restricts},
+    "people:note-new": {"GET": sees, "POST": sees},
+    "people:addendum-new": {"GET": sees, "POST": sees},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
@@ -149,6 +152,8 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
     colleague = UserFactory(roles=["social_worker"], agency=mine)
     stranger = UserFactory(roles=["police_officer"], agency=other)
     records = {rel: person(family_name=rel) for rel in RELATIONSHIPS}
+    for record in records.values():
+        chronology_append(person=record, kind="note", summary="Matrix", occurred_at=timezone.now())
     involve(records["involved"], user=user)
     involve(records["same_agency"], user=colleague)
     involve(records["other_agency"], user=stranger)
@@ -180,7 +185,9 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
 
 def url_for(name: str, record: Person, others: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
-    if name.startswith("people:") and name not in {"people:list", "people:new"}:
+    if name == "people:addendum-new":
+        kwargs = {"pk": record.pk, "entry": record.chronology.get().pk}
+    elif name.startswith("people:") and name not in {"people:list", "people:new"}:
         kwargs = {"pk": record.pk}
     elif name in {
         "administration:agency",

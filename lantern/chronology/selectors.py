@@ -1,0 +1,60 @@
+"""Reading a person's timeline: only for someone who may see the person (the caller has
+already fetched them through `access_record`), and only items whose handling allows."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lantern.access.handling import Handling, handlings_open_to
+from lantern.chronology.models import ChronologyEntry, EntryKind
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    agency: str = ""
+    kind: str = ""
+    significant_only: bool = False
+    start: date | None = None
+    end: date | None = None
+
+
+def _handling_q(user: Any) -> Q:
+    return Q(handling__in=handlings_open_to(user)) | Q(handling=Handling.SEALED, author=user)
+
+
+def timeline(user: Any, person: Any, filters: TimelineFilter) -> QuerySet[ChronologyEntry]:
+    """The person's entries, newest first, with their addenda; addenda themselves are shown
+    under the entry they amend rather than on their own."""
+    visible = _handling_q(user)
+    entries = (
+        ChronologyEntry.objects.filter(person=person)
+        .filter(visible)
+        .exclude(kind=EntryKind.ADDENDUM)
+        .select_related("author", "source_agency")
+        .prefetch_related(
+            Prefetch(
+                "addenda",
+                queryset=ChronologyEntry.objects.filter(visible)
+                .select_related("author", "source_agency")
+                .order_by("recorded_at"),
+            )
+        )
+    )
+    if filters.agency:
+        entries = entries.filter(source_agency_id=uuid.UUID(filters.agency))
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.significant_only:
+        entries = entries.filter(significance="significant")
+    zone = timezone.get_current_timezone()
+    if filters.start:
+        entries = entries.filter(occurred_at__gte=datetime.combine(filters.start, time.min, zone))
+    if filters.end:
+        entries = entries.filter(occurred_at__lte=datetime.combine(filters.end, time.max, zone))
+    return entries
