@@ -12,15 +12,21 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from lantern.access.models import Involvement, Restriction
 from lantern.accounts.models import Agency, Role, Team, User
 from lantern.accounts.roles import RoleCode
+from lantern.chronology.models import ChronologyEntry
 from lantern.core.models import Code
+from lantern.people.models import Person
 
 DEFAULT_SEED = 20261127
 
@@ -104,6 +110,7 @@ class Context:
     teams: dict[str, Team] = field(default_factory=dict)
     users: list[User] = field(default_factory=list)
     exemplars: dict[str, User] = field(default_factory=dict)  # one user per role, to sign in as
+    people: int = 0
 
 
 Stage = Callable[[Context], None]
@@ -314,7 +321,141 @@ def stage_users(ctx: Context) -> None:
     leaver.save(update_fields=["is_active", "disabled_reason"])
 
 
-STAGES: list[Stage] = [stage_agencies, stage_users]
+CHILD_EVENTS: list[tuple[str, str, str]] = [
+    # (kind, summary, significance): what a partnership typically records about a child it
+    # is worried about. Worded about what happened to the child, never blaming them.
+    (
+        "referral",
+        "Referral from {school}: concerns about an older adult collecting them from school",
+        "significant",
+    ),
+    ("note", "MASH checks completed with police, health and school", "routine"),
+    ("meeting", "Strategy discussion held with police and children's social care", "significant"),
+    (
+        "missing",
+        "Reported missing overnight; found next morning in Riverside and returned home",
+        "significant",
+    ),
+    (
+        "note",
+        "Return home interview offered by Harbour Lights; young person agreed to meet",
+        "routine",
+    ),
+    (
+        "voice",
+        "Said they want to keep seeing their youth worker and feel safer at their aunt's",
+        "routine",
+    ),
+    ("assessment", "Exploitation screening completed: moderate risk", "significant"),
+    ("note", "School reports attendance has improved to 88% this half term", "routine"),
+    ("note", "Home visit: carer worried about new phone and gifts of unknown origin", "routine"),
+    ("meeting", "Discussed at the multi-agency exploitation panel; actions agreed", "significant"),
+]
+
+
+def stage_people(ctx: Context) -> None:
+    """Children the partnership works with, their parents and carers, the professionals
+    involved with each child, and a believable chronology for each. One child's record is
+    restricted, as a relative of a member of staff would be."""
+    rng, fake = ctx.rng, ctx.fake
+    london = ZoneInfo("Europe/London")
+    person_type = ContentType.objects.get_for_model(Person)
+    social_workers = [u for u in ctx.users if u.is_active and u.has_role(RoleCode.SOCIAL_WORKER)]
+    officers = [u for u in ctx.users if u.has_role(RoleCode.POLICE_OFFICER)]
+    dsls = [u for u in ctx.users if u.has_role(RoleCode.SCHOOL_SAFEGUARDING_LEAD)]
+    mash_team = ctx.teams["mash"]
+    n_children = max(1, ctx.size.people // 5)
+    today = date(2026, 11, 27)  # fixed, so the same seed gives the same data on any day
+    batch = 5000
+    for start in range(0, n_children, batch):
+        children, adults, involvements, entries = [], [], [], []
+        for _ in range(min(batch, n_children - start)):
+            family = fake.last_name()
+            gender = rng.choice(["female", "male", "female", "male", "other"])
+            first = fake.first_name_female() if gender == "female" else fake.first_name_male()
+            dob = today - timedelta(days=rng.randint(365 * 10, 365 * 17 + 200))
+            child = Person(given_names=first, family_name=family, date_of_birth=dob, gender=gender)
+            children.append(child)
+            for _ in range(rng.choice([1, 1, 2])):
+                adults.append(
+                    Person(
+                        given_names=fake.first_name(),
+                        family_name=family,
+                        date_of_birth=dob - timedelta(days=rng.randint(365 * 20, 365 * 40)),
+                    )
+                )
+            worker = rng.choice(social_workers)
+            involvements.append(
+                Involvement(
+                    content_type=person_type,
+                    object_id=child.id,
+                    kind="allocated_worker",
+                    user=worker,
+                )
+            )
+            involvements.append(
+                Involvement(
+                    content_type=person_type,
+                    object_id=child.id,
+                    kind="allocated_team",
+                    team=mash_team,
+                )
+            )
+            dsl = rng.choice(dsls)
+            involvements.append(
+                Involvement(
+                    content_type=person_type, object_id=child.id, kind="professional", user=dsl
+                )
+            )
+            if rng.random() < 0.3:
+                involvements.append(
+                    Involvement(
+                        content_type=person_type,
+                        object_id=child.id,
+                        kind="professional",
+                        user=rng.choice(officers),
+                    )
+                )
+            days_ago = sorted(rng.sample(range(1, 400), rng.randint(3, 8)), reverse=True)
+            for index, ago in enumerate(days_ago):
+                kind, summary, significance = CHILD_EVENTS[index % len(CHILD_EVENTS)]
+                author = dsl if kind == "referral" else worker
+                occurred = datetime.combine(
+                    today - timedelta(days=ago),
+                    time(rng.randint(8, 20), rng.choice([0, 15, 30, 45])),
+                    london,
+                )
+                entries.append(
+                    ChronologyEntry(
+                        person=child,
+                        kind=kind,
+                        significance=significance,
+                        occurred_at=occurred,
+                        recorded_at=occurred + timedelta(hours=rng.randint(1, 30)),
+                        summary=summary.format(school=dsl.agency.name),
+                        author=author,
+                        source_agency=author.agency,
+                    )
+                )
+        Person.objects.bulk_create(children + adults)
+        Involvement.objects.bulk_create(involvements)
+        ChronologyEntry.objects.bulk_create(entries)
+        if start == 0:
+            restricted = children[0]
+            managers = [u for u in ctx.users if u.has_role(RoleCode.MASH_MANAGER)]
+            restriction = Restriction.objects.create(
+                content_type=person_type,
+                object_id=restricted.id,
+                reason="staff_relative",
+                explanation="A relative of a member of the council's staff.",
+                owner=managers[0],
+                review_due=today + timedelta(days=60),
+            )
+            restriction.members.set([managers[0], social_workers[0]])
+        ctx.people += len(children) + len(adults)
+
+
+STAGES: list[Stage] = [stage_agencies, stage_users, stage_people]
 
 
 def generate(*, size: str = "small", seed: int = DEFAULT_SEED, password: str) -> Context:

@@ -3,11 +3,13 @@ names and aliases, identifiers, relationships, flags and the child's voice.)"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from lantern.core.history import track_history
 from lantern.core.models import LanternModel
@@ -49,3 +51,14 @@ class Person(LanternModel):
 
     def __str__(self) -> str:
         return f"{self.given_names} {self.family_name}"
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on `day`, or None when the date of birth is not known."""
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())

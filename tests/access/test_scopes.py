@@ -425,3 +425,12 @@ def test_handling_rules(make_user: Any, police: Any, council: Any) -> None:
     assert handling_allows(worker, Handling.SEALED, named=[worker])
     assert not handling_allows(officer, Handling.SEALED, named=[worker])
     assert not handling_allows(officer, "no_such_code")
+
+
+def test_age_is_whole_years_on_a_day() -> None:
+    from datetime import date
+
+    child = Person(given_names="A", family_name="B", date_of_birth=date(2012, 2, 29))
+    assert child.age_on(date(2026, 2, 28)) == 13
+    assert child.age_on(date(2026, 3, 1)) == 14
+    assert Person(given_names="A", family_name="B").age_on(date(2026, 1, 1)) is None

@@ -91,3 +91,25 @@ def test_seed_command_loads_once(tmp_path: Any, monkeypatch: Any) -> None:
     call_command("demo_credentials", stdout=creds)
     assert (tmp_path / "demo-password").read_text() in creds.getvalue()
     assert "System administrator" in creds.getvalue()
+
+
+def test_demo_children_have_workers_schools_and_a_story() -> None:
+    from lantern.access.models import Involvement, Restriction
+    from lantern.access.scopes import scope
+    from lantern.chronology.models import ChronologyEntry
+    from lantern.people.models import Person
+
+    ctx = generate(password=PASSWORD)
+    children = Person.objects.filter(date_of_birth__year__gte=2008)
+    assert children.count() == ctx.size.people // 5
+    assert ctx.people > children.count()  # their parents and carers too
+    child = children.exclude(
+        id__in=Restriction.objects.values("object_id")
+    ).order_by("family_name").first()
+    assert child is not None
+    kinds = set(Involvement.objects.filter(object_id=child.pk).values_list("kind", flat=True))
+    assert {"allocated_worker", "allocated_team", "professional"} <= kinds
+    assert 3 <= ChronologyEntry.objects.filter(person=child).count() <= 8
+    worker = Involvement.objects.get(object_id=child.pk, kind="allocated_worker").user
+    assert child in scope(worker, Person.objects.all())
+    assert Restriction.objects.filter(lifted_at__isnull=True).count() == 1

@@ -39,5 +39,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Generated Fenbridge ({size}, seed {seed}): {len(ctx.agencies)} agencies, "
-            f"{len(ctx.teams)} teams, {len(ctx.users)} users."
+            f"{len(ctx.teams)} teams, {len(ctx.users)} users, {ctx.people} people."
         )
