@@ -62,6 +62,7 @@ POLICY: dict[str, Rule] = {
     "people.list": Rule(Stage.VERIFIED, personal_data=True),
     "people.view": Rule(Stage.VERIFIED, personal_data=True),
     "people.create": Rule(Stage.VERIFIED),
+    "people.edit": Rule(Stage.VERIFIED, personal_data=True),
     "records.access_log": Rule(Stage.VERIFIED, personal_data=True),
     "chronology.write": Rule(Stage.VERIFIED, personal_data=True),
     "records.break_glass": Rule(Stage.VERIFIED),

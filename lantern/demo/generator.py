@@ -432,7 +432,7 @@ def stage_people(ctx: Context) -> None:
                         significance=significance,
                         occurred_at=occurred,
                         recorded_at=occurred + timedelta(hours=rng.randint(1, 30)),
-                        summary=summary.format(school=dsl.agency.name),
+                        summary=summary.format(school=str(dsl.agency)),
                         author=author,
                         source_agency=author.agency,
                     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:pk>/access-log/", views.person_access_log, name="access-log"),
     path("<str:pk>/emergency-access/", views.person_emergency_access, name="emergency-access"),
     path("<str:pk>/restrict/", views.person_restrict, name="restrict"),
+    path("<str:pk>/identifiers/new/", views.identifier_new, name="identifier-new"),
     path("<str:pk>/notes/new/", chronology.note_new, name="note-new"),
     path("<str:pk>/chronology/<str:entry>/addendum/", chronology.addendum_new, name="addendum-new"),
 ]

@@ -28,9 +28,9 @@ from lantern.accounts.models import Agency, User, user_of
 from lantern.chronology.models import EntryKind
 from lantern.chronology.selectors import TimelineFilter, timeline
 from lantern.core.drafts import draft_discard, form_for
-from lantern.people.models import Gender, Person
+from lantern.people.models import Gender, IdentifierScheme, Person
 from lantern.people.selectors import people_search, people_visible
-from lantern.people.services import person_create
+from lantern.people.services import identifier_add, person_create
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 50
@@ -62,6 +62,15 @@ class PersonForm(forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError("The date of birth must be today or in the past.")
         return value
+
+
+class IdentifierForm(forms.Form):
+    scheme = forms.ChoiceField(
+        choices=IdentifierScheme.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of identifier."},
+    )
+    value = forms.CharField(max_length=64, error_messages={"required": "Enter the identifier."})
 
 
 class EmergencyAccessForm(forms.Form):
@@ -169,6 +178,7 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "people/detail.html",
         {
             "entries": entries,
+            "identifiers": person.identifiers.filter(archived_at__isnull=True),
             "filters": filters,
             "kinds": EntryKind.choices,
             "agencies": Agency.objects.filter(
@@ -187,6 +197,47 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def _may_see_access_log(user: User, person: Person) -> bool:
     rule = record_rule(Person._meta.label_lower)
     return user.has_role(*rule.access_log_roles) or record_owner(person) == user
+
+
+@declare_action("people.edit")
+@require_http_methods(["GET", "POST"])
+def identifier_new(request: HttpRequest, pk: str) -> HttpResponse:
+    person, _ = access_record(
+        request=request,
+        queryset=Person.objects.filter(archived_at__isnull=True),
+        pk=pk,
+        action="person.viewed",
+        purpose="add an identifier",
+    )
+    form = IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identifier = identifier_add(
+                request=request,
+                actor=user_of(request),
+                person=person,
+                scheme=form.cleaned_data["scheme"],
+                value=form.cleaned_data["value"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if identifier.possible_duplicate:
+                messages.warning(
+                    request,
+                    f"Another person already has this {identifier.get_scheme_display()}. "
+                    "Both records are marked for review; nothing has been merged.",
+                )
+            else:
+                messages.success(request, f"{identifier} has been recorded.")
+            return redirect("people:person", pk=person.pk)
+    return render(
+        request,
+        "people/identifier_new.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
 
 
 @declare_action("records.access_log")

@@ -23,6 +23,7 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "people:access-log": ("", ["record.access_log_viewed"]),
     "people:restrict": ("", ["person.viewed"]),
     "people:note-new": ("", ["person.viewed"]),
+    "people:identifier-new": ("", ["person.viewed"]),
     "people:addendum-new": ("", ["person.viewed"]),
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
@@ -70,6 +71,7 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
     ids = {
         "people:addendum-new": {"pk": child.pk, "entry": entry.pk},
         "people:note-new": {"pk": child.pk},
+        "people:identifier-new": {"pk": child.pk},
         "people:person": {"pk": child.pk},
         "people:access-log": {"pk": child.pk},
         "people:restrict": {"pk": child.pk},

@@ -110,6 +110,7 @@ SPEC: dict[str, dict[str, Who]] = {
     "people:emergency-access": {"GET": everyone, "POST": break_glass_lets_in},
     "people:restrict": {"GET": sees, "POST": restricts},
     "people:note-new": {"GET": sees, "POST": sees},
+    "people:identifier-new": {"GET": sees, "POST": sees},
     "people:addendum-new": {"GET": sees, "POST": sees},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},

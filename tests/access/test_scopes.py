@@ -160,7 +160,9 @@ def test_creating_a_person_involves_the_creator(client: Client, signed_in: Any) 
     )
     child = Person.objects.get(family_name="Moor")
     assert response["Location"] == f"/people/{child.pk}/"
-    assert client.get(response["Location"]).status_code == 200
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Person record created" in page.text
 
 
 def test_bad_person_input_is_explained(client: Client, signed_in: Any) -> None:

@@ -103,9 +103,11 @@ def test_demo_children_have_workers_schools_and_a_story() -> None:
     children = Person.objects.filter(date_of_birth__year__gte=2008)
     assert children.count() == ctx.size.people // 5
     assert ctx.people > children.count()  # their parents and carers too
-    child = children.exclude(
-        id__in=Restriction.objects.values("object_id")
-    ).order_by("family_name").first()
+    child = (
+        children.exclude(id__in=Restriction.objects.values("object_id"))
+        .order_by("family_name")
+        .first()
+    )
     assert child is not None
     kinds = set(Involvement.objects.filter(object_id=child.pk).values_list("kind", flat=True))
     assert {"allocated_worker", "allocated_team", "professional"} <= kinds
