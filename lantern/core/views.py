@@ -15,6 +15,7 @@ from lantern.access.policy import declare_action
 from lantern.access.services import restrictions_due_for_review
 from lantern.accounts.models import user_of
 from lantern.core.drafts import draft_discard, draft_save
+from lantern.people.services import flags_due_for_review
 
 
 @declare_action("home.view")
@@ -30,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "suggest_passkey": not has_passkey,
             "alerts": Alert.objects.filter(recipient=user, read_at__isnull=True)[:20],
             "reviews_due": restrictions_due_for_review(user),
+            "flags_due": flags_due_for_review(user),
         },
     )
 

@@ -26,7 +26,7 @@ from lantern.accounts.models import Agency, Role, Team, User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import ChronologyEntry
 from lantern.core.models import Code
-from lantern.people.models import Person
+from lantern.people.models import Flag, Person, VoiceEntry
 
 DEFAULT_SEED = 20261127
 
@@ -353,6 +353,19 @@ CHILD_EVENTS: list[tuple[str, str, str]] = [
 ]
 
 
+FLAG_REASONS = [
+    "Seen repeatedly getting into cars with adults not known to the family.",
+    "Three missing episodes in the last ninety days, found in the town centre each time.",
+    "New phone and clothes the family cannot account for; older peer group.",
+]
+VOICES = [
+    "I don't want to go back to that flat. I'm scared of him.",
+    "I like it at my aunt's. Nobody shouts there.",
+    "My youth worker is the only one who listens to me.",
+    "I just want to go to college and do hair and beauty.",
+]
+
+
 def stage_people(ctx: Context) -> None:
     """Children the partnership works with, their parents and carers, the professionals
     involved with each child, and a believable chronology for each. One child's record is
@@ -369,6 +382,8 @@ def stage_people(ctx: Context) -> None:
     batch = 5000
     for start in range(0, n_children, batch):
         children, adults, involvements, entries = [], [], [], []
+        flags: list[Flag] = []
+        voices: list[VoiceEntry] = []
         for _ in range(min(batch, n_children - start)):
             family = fake.last_name()
             gender = rng.choice(["female", "male", "female", "male", "other"])
@@ -416,6 +431,29 @@ def stage_people(ctx: Context) -> None:
                         user=rng.choice(officers),
                     )
                 )
+            if rng.random() < 0.35:
+                flags.append(
+                    Flag(
+                        person=child,
+                        owner=worker,
+                        reason=rng.choice(FLAG_REASONS),
+                        kind=rng.choice(
+                            ["sexual_exploitation", "criminal_exploitation", "missing_risk"]
+                        ),
+                        review_due=today + timedelta(days=rng.randint(-10, 80)),
+                    )
+                )
+            if rng.random() < 0.5:
+                voices.append(
+                    VoiceEntry(
+                        person=child,
+                        said=rng.choice(VOICES),
+                        recorded_by=worker,
+                        occurred_at=datetime.combine(
+                            today - timedelta(days=rng.randint(2, 60)), time(16, 0), london
+                        ),
+                    )
+                )
             days_ago = sorted(rng.sample(range(1, 400), rng.randint(3, 8)), reverse=True)
             for index, ago in enumerate(days_ago):
                 kind, summary, significance = CHILD_EVENTS[index % len(CHILD_EVENTS)]
@@ -440,6 +478,8 @@ def stage_people(ctx: Context) -> None:
         Person.objects.bulk_create(children + adults)
         Involvement.objects.bulk_create(involvements)
         ChronologyEntry.objects.bulk_create(entries)
+        Flag.objects.bulk_create(flags)
+        VoiceEntry.objects.bulk_create(voices)
         if start == 0:
             restricted = children[0]
             managers = [u for u in ctx.users if u.has_role(RoleCode.MASH_MANAGER)]

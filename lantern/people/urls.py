@@ -13,6 +13,9 @@ urlpatterns = [
     path("<str:pk>/emergency-access/", views.person_emergency_access, name="emergency-access"),
     path("<str:pk>/restrict/", views.person_restrict, name="restrict"),
     path("<str:pk>/identifiers/new/", views.identifier_new, name="identifier-new"),
+    path("<str:pk>/flags/new/", views.flag_new, name="flag-new"),
+    path("<str:pk>/flags/<str:flag>/end/", views.flag_end_view, name="flag-end"),
+    path("<str:pk>/voice/new/", views.voice_new, name="voice-new"),
     path("<str:pk>/notes/new/", chronology.note_new, name="note-new"),
     path("<str:pk>/chronology/<str:entry>/addendum/", chronology.addendum_new, name="addendum-new"),
 ]

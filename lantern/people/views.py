@@ -28,9 +28,15 @@ from lantern.accounts.models import Agency, User, user_of
 from lantern.chronology.models import EntryKind
 from lantern.chronology.selectors import TimelineFilter, timeline
 from lantern.core.drafts import draft_discard, form_for
-from lantern.people.models import Gender, IdentifierScheme, Person
+from lantern.people.models import FlagKind, Gender, IdentifierScheme, Person
 from lantern.people.selectors import people_search, people_visible
-from lantern.people.services import identifier_add, person_create
+from lantern.people.services import (
+    flag_end,
+    flag_raise,
+    identifier_add,
+    person_create,
+    voice_record,
+)
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 50
@@ -71,6 +77,49 @@ class IdentifierForm(forms.Form):
         error_messages={"required": "Choose the kind of identifier."},
     )
     value = forms.CharField(max_length=64, error_messages={"required": "Enter the identifier."})
+
+
+class FlagForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=FlagKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of flag."},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain why the flag is needed."},
+    )
+    review_due = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter a review date.",
+            "invalid": "Enter the review date as a real date.",
+        },
+    )
+
+
+class EndFlagForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain why the flag is no longer needed."},
+    )
+
+
+class VoiceForm(forms.Form):
+    said = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write what the young person said, in their words."},
+    )
+    wishes_and_feelings = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_at = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={
+            "required": "Enter when they said it.",
+            "invalid": "Enter when they said it as a real date and time.",
+        },
+    )
+    place = forms.CharField(required=False, max_length=300)
+    present = forms.CharField(required=False, max_length=500)
 
 
 class EmergencyAccessForm(forms.Form):
@@ -179,6 +228,9 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "entries": entries,
             "identifiers": person.identifiers.filter(archived_at__isnull=True),
+            "flags": person.flags.filter(ended_at__isnull=True).select_related("owner"),
+            "today": timezone.localdate(),
+            "voice": person.voice.select_related("recorded_by")[:3],
             "filters": filters,
             "kinds": EntryKind.choices,
             "agencies": Agency.objects.filter(
@@ -236,6 +288,93 @@ def identifier_new(request: HttpRequest, pk: str) -> HttpResponse:
         request,
         "people/identifier_new.html",
         {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+def _editable_person(request: HttpRequest, pk: str, purpose: str) -> Person:
+    person, _ = access_record(
+        request=request,
+        queryset=Person.objects.filter(archived_at__isnull=True),
+        pk=pk,
+        action="person.viewed",
+        purpose=purpose,
+    )
+    return person
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@declare_action("people.edit")
+@require_http_methods(["GET", "POST"])
+def flag_new(request: HttpRequest, pk: str) -> HttpResponse:
+    person = _editable_person(request, pk, "raise a flag")
+    form = FlagForm(
+        request.POST or None, initial={"review_due": timezone.localdate() + timedelta(days=90)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            flag = flag_raise(
+                request=request, actor=user_of(request), person=person, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Flag raised: {flag}. You own its review.")
+            return redirect("people:person", pk=person.pk)
+    return render(
+        request,
+        "people/flag_new.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+@declare_action("people.edit")
+@require_http_methods(["GET", "POST"])
+def flag_end_view(request: HttpRequest, pk: str, flag: str) -> HttpResponse:
+    person = _editable_person(request, pk, "end a flag")
+    live = person.flags.filter(pk=flag, ended_at__isnull=True).first() if is_uuid(flag) else None
+    if live is None:
+        raise Http404
+    form = EndFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        flag_end(
+            request=request, actor=user_of(request), flag=live, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, f"Flag ended: {live}.")
+        return redirect("people:person", pk=person.pk)
+    return render(
+        request,
+        "people/flag_end.html",
+        {"form": form, "person": person, "flag": live},
+        status=400 if form.errors else 200,
+    )
+
+
+@declare_action("people.edit")
+@require_http_methods(["GET", "POST"])
+def voice_new(request: HttpRequest, pk: str) -> HttpResponse:
+    person = _editable_person(request, pk, "record the young person's views")
+    form, draft = form_for(request, VoiceForm, initial={"occurred_at": timezone.localtime()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            voice_record(
+                request=request, actor=user_of(request), person=person, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            draft_discard(user=user_of(request), path=request.path, request=request)
+            messages.success(request, "What the young person said has been recorded.")
+            return redirect("people:person", pk=person.pk)
+    return render(
+        request,
+        "people/voice_new.html",
+        {"form": form, "person": person, "draft": draft},
         status=400 if form.errors else 200,
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from lantern.access.models import AuditEvent
 from lantern.access.policy import action_of, rule_for
 from lantern.chronology.services import chronology_append
+from lantern.people.models import Flag
 from tests.access.factories import involve, person
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,9 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "people:restrict": ("", ["person.viewed"]),
     "people:note-new": ("", ["person.viewed"]),
     "people:identifier-new": ("", ["person.viewed"]),
+    "people:flag-new": ("", ["person.viewed"]),
+    "people:flag-end": ("", ["person.viewed"]),
+    "people:voice-new": ("", ["person.viewed"]),
     "people:addendum-new": ("", ["person.viewed"]),
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
@@ -68,10 +72,20 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
     entry = chronology_append(
         person=child, kind="note", summary="First contact", occurred_at=timezone.now()
     )
+    flag = Flag.objects.create(
+        person=child,
+        kind="missing_risk",
+        reason="x",
+        owner=user,
+        review_due=timezone.localdate(),
+    )
     ids = {
         "people:addendum-new": {"pk": child.pk, "entry": entry.pk},
         "people:note-new": {"pk": child.pk},
         "people:identifier-new": {"pk": child.pk},
+        "people:flag-new": {"pk": child.pk},
+        "people:flag-end": {"pk": child.pk, "flag": flag.pk},
+        "people:voice-new": {"pk": child.pk},
         "people:person": {"pk": child.pk},
         "people:access-log": {"pk": child.pk},
         "people:restrict": {"pk": child.pk},

@@ -111,6 +111,9 @@ SPEC: dict[str, dict[str, Who]] = {
     "people:restrict": {"GET": sees, "POST": restricts},
     "people:note-new": {"GET": sees, "POST": sees},
     "people:identifier-new": {"GET": sees, "POST": sees},
+    "people:flag-new": {"GET": sees, "POST": sees},
+    "people:flag-end": {"GET": sees, "POST": sees},
+    "people:voice-new": {"GET": sees, "POST": sees},
     "people:addendum-new": {"GET": sees, "POST": sees},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
@@ -188,6 +191,8 @@ def url_for(name: str, record: Person, others: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
     if name == "people:addendum-new":
         kwargs = {"pk": record.pk, "entry": record.chronology.get().pk}
+    elif name == "people:flag-end":
+        kwargs = {"pk": record.pk, "flag": record.flags.get().pk}
     elif name.startswith("people:") and name not in {"people:list", "people:new"}:
         kwargs = {"pk": record.pk}
     elif name in {
