@@ -23,7 +23,7 @@ from django.utils import timezone
 from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.services import chronology_append
-from lantern.people.models import Person
+from lantern.people.models import Flag, Person
 from tests.access.factories import involve, person
 from tests.conftest import sign_in
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
@@ -158,6 +158,13 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
     records = {rel: person(family_name=rel) for rel in RELATIONSHIPS}
     for record in records.values():
         chronology_append(person=record, kind="note", summary="Matrix", occurred_at=timezone.now())
+        Flag.objects.create(
+            person=record,
+            kind="missing_risk",
+            reason="Matrix",
+            owner=stranger,
+            review_due=timezone.localdate(),
+        )
     involve(records["involved"], user=user)
     involve(records["same_agency"], user=colleague)
     involve(records["other_agency"], user=stranger)
