@@ -21,6 +21,7 @@ from lantern.accounts import services
 from lantern.accounts.forms import AgencyForm, NewUserForm, ReasonForm, TeamForm, UserForm
 from lantern.accounts.models import Agency, Role, Team, User, user_of
 from lantern.core.drafts import draft_discard, form_for
+from lantern.core.forms import add_service_errors, render_form
 from lantern.core.models import Code
 from lantern.core.services import ConflictError
 
@@ -32,17 +33,6 @@ def _get(queryset: QuerySet[Any], pk: Any) -> Any:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValidationError, ValueError) as missing:
         raise Http404 from missing
-
-
-def _apply_errors(form: Any, error: ValidationError | ConflictError) -> None:
-    if isinstance(error, ConflictError):
-        form.add_error(None, str(error))
-        return
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error("password" if "password" in form.fields else None, error.messages)
 
 
 @declare_action("admin.view")
@@ -153,15 +143,12 @@ def agency_edit(request: HttpRequest, pk: str | None = None) -> HttpResponse:
                 )
                 messages.success(request, f"{agency.name} has been updated.")
         except (ValidationError, ConflictError) as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             draft_discard(user=actor, path=request.path, request=request)
             return redirect("administration:agency", pk=agency.pk)
-    return render(
-        request,
-        "administration/agency_form.html",
-        {"form": form, "agency": agency, "draft": draft},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "administration/agency_form.html", {"form": form, "agency": agency, "draft": draft}
     )
 
 
@@ -224,16 +211,15 @@ def team_edit(request: HttpRequest, agency_pk: str, pk: str | None = None) -> Ht
                     description=data["description"],
                 )
         except (ValidationError, ConflictError) as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             draft_discard(user=actor, path=request.path, request=request)
             messages.success(request, f"Team {team.name} has been saved.")
             return redirect("administration:agency", pk=agency.pk)
-    return render(
+    return render_form(
         request,
         "administration/team_form.html",
         {"form": form, "agency": agency, "team": team, "draft": draft},
-        status=400 if form.errors else 200,
     )
 
 
@@ -366,15 +352,12 @@ def user_edit(request: HttpRequest, pk: str | None = None) -> HttpResponse:
                 )
                 messages.success(request, f"{user} has been updated.")
         except (ValidationError, ConflictError) as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             draft_discard(user=actor, path=request.path, request=request)
             return redirect("administration:user", pk=user.pk)
-    return render(
-        request,
-        "administration/user_form.html",
-        {"form": form, "subject": user, "draft": draft},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "administration/user_form.html", {"form": form, "subject": user, "draft": draft}
     )
 
 

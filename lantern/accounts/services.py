@@ -286,7 +286,10 @@ def user_create(
             job_title=details.job_title,
             agency=details.agency,
         )
-        validate_password(password, user)
+        try:
+            validate_password(password, user)
+        except ValidationError as weak:
+            raise ValidationError({"password": weak.messages}) from weak
         user.set_password(password)
         user.full_clean()
         user.save()

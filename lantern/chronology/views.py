@@ -8,18 +8,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lantern.access.handling import Handling, handlings_open_to
 from lantern.access.policy import declare_action
-from lantern.access.scopes import access_record, is_uuid
+from lantern.access.scopes import is_uuid
 from lantern.accounts.models import user_of
 from lantern.chronology.models import ChronologyEntry, Significance
 from lantern.chronology.services import addendum_add, case_note_add
 from lantern.core.drafts import draft_discard, form_for
-from lantern.people.models import Person
+from lantern.core.forms import add_service_errors, render_form
+from lantern.people.selectors import person_for
 
 HANDLING_CHOICES = [
     (Handling.OPEN.value, "Everyone who may see this person"),
@@ -66,21 +67,10 @@ class AddendumForm(forms.Form):
     )
 
 
-def _person(request: HttpRequest, pk: str) -> Person:
-    person, _ = access_record(
-        request=request,
-        queryset=Person.objects.filter(archived_at__isnull=True),
-        pk=pk,
-        action="person.viewed",
-        purpose="chronology",
-    )
-    return person
-
-
 @declare_action("chronology.write")
 @require_http_methods(["GET", "POST"])
 def note_new(request: HttpRequest, pk: str) -> HttpResponse:
-    person = _person(request, pk)
+    person, _ = person_for(request, pk, purpose="chronology")
     user = user_of(request)
     if request.method == "POST":
         form, draft = NoteForm(request.POST, user=user), None
@@ -106,24 +96,20 @@ def note_new(request: HttpRequest, pk: str) -> HttpResponse:
                 present=data["present"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             draft_discard(user=user, path=request.path, request=request)
             messages.success(request, "The note has been added to the chronology.")
             return redirect("people:person", pk=person.pk)
-    return render(
-        request,
-        "chronology/note_new.html",
-        {"form": form, "person": person, "draft": draft},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "chronology/note_new.html", {"form": form, "person": person, "draft": draft}
     )
 
 
 @declare_action("chronology.write")
 @require_http_methods(["GET", "POST"])
 def addendum_new(request: HttpRequest, pk: str, entry: str) -> HttpResponse:
-    person = _person(request, pk)
+    person, _ = person_for(request, pk, purpose="chronology")
     user = user_of(request)
     original = (
         ChronologyEntry.objects.filter(person=person, pk=entry)
@@ -141,13 +127,12 @@ def addendum_new(request: HttpRequest, pk: str, entry: str) -> HttpResponse:
                 request=request, author=user, original=original, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            form.add_error("text", error.messages)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The addendum has been added. The original is unchanged.")
             return redirect("people:person", pk=person.pk)
-    return render(
+    return render_form(
         request,
         "chronology/addendum_new.html",
         {"form": form, "person": person, "original": original},
-        status=400 if form.errors else 200,
     )

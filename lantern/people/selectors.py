@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
-from lantern.access.scopes import scope
+from lantern.access.scopes import Basis, access_record, scope
 from lantern.people.models import Person
 
 
@@ -26,3 +27,15 @@ def people_search(user: Any, query: str) -> QuerySet[Person]:
             | Q(preferred_name__icontains=term)
         )
     return people
+
+
+def person_for(request: HttpRequest, pk: str, *, purpose: str = "") -> tuple[Person, Basis]:
+    """One person for the request's user, through the access policy: an archived, restricted
+    or out-of-scope record is not found, and the read is audited (with `purpose`)."""
+    return access_record(
+        request=request,
+        queryset=Person.objects.filter(archived_at__isnull=True),
+        pk=pk,
+        action="person.viewed",
+        purpose=purpose,
+    )

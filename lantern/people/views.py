@@ -22,14 +22,15 @@ from lantern.access.models import (
     RestrictionReason,
 )
 from lantern.access.policy import declare_action, record_rule
-from lantern.access.scopes import RELATIONSHIP, access_record, basis_for, is_uuid
+from lantern.access.scopes import RELATIONSHIP, basis_for, is_uuid
 from lantern.access.services import break_glass, record_owner, restriction_add
 from lantern.accounts.models import Agency, User, user_of
 from lantern.chronology.models import EntryKind
 from lantern.chronology.selectors import TimelineFilter, timeline
 from lantern.core.drafts import draft_discard, form_for
+from lantern.core.forms import add_service_errors, render_form
 from lantern.people.models import FlagKind, Gender, IdentifierScheme, Person
-from lantern.people.selectors import people_search, people_visible
+from lantern.people.selectors import people_search, people_visible, person_for
 from lantern.people.services import (
     flag_end,
     flag_raise,
@@ -183,28 +184,18 @@ def person_new(request: HttpRequest) -> HttpResponse:
         try:
             person = person_create(request=request, actor=actor, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             draft_discard(user=actor, path=request.path, request=request)
             messages.success(request, f"{person} has been added.")
             return redirect("people:person", pk=person.pk)
-    return render(
-        request,
-        "people/new.html",
-        {"form": form, "draft": draft},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "people/new.html", {"form": form, "draft": draft})
 
 
 @declare_action("people.view")
 @require_GET
 def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    person, basis = access_record(
-        request=request,
-        queryset=Person.objects.filter(archived_at__isnull=True),
-        pk=pk,
-        action="person.viewed",
-    )
+    person, basis = person_for(request, pk)
     user = user_of(request)
     rule = record_rule(Person._meta.label_lower)
     restriction = Restriction.objects.filter(
@@ -254,13 +245,7 @@ def _may_see_access_log(user: User, person: Person) -> bool:
 @declare_action("people.edit")
 @require_http_methods(["GET", "POST"])
 def identifier_new(request: HttpRequest, pk: str) -> HttpResponse:
-    person, _ = access_record(
-        request=request,
-        queryset=Person.objects.filter(archived_at__isnull=True),
-        pk=pk,
-        action="person.viewed",
-        purpose="add an identifier",
-    )
+    person, _ = person_for(request, pk, purpose="add an identifier")
     form = IdentifierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,8 +257,7 @@ def identifier_new(request: HttpRequest, pk: str) -> HttpResponse:
                 value=form.cleaned_data["value"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             if identifier.possible_duplicate:
                 messages.warning(
@@ -284,34 +268,13 @@ def identifier_new(request: HttpRequest, pk: str) -> HttpResponse:
             else:
                 messages.success(request, f"{identifier} has been recorded.")
             return redirect("people:person", pk=person.pk)
-    return render(
-        request,
-        "people/identifier_new.html",
-        {"form": form, "person": person},
-        status=400 if form.errors else 200,
-    )
-
-
-def _editable_person(request: HttpRequest, pk: str, purpose: str) -> Person:
-    person, _ = access_record(
-        request=request,
-        queryset=Person.objects.filter(archived_at__isnull=True),
-        pk=pk,
-        action="person.viewed",
-        purpose=purpose,
-    )
-    return person
-
-
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    return render_form(request, "people/identifier_new.html", {"form": form, "person": person})
 
 
 @declare_action("people.edit")
 @require_http_methods(["GET", "POST"])
 def flag_new(request: HttpRequest, pk: str) -> HttpResponse:
-    person = _editable_person(request, pk, "raise a flag")
+    person, _ = person_for(request, pk, purpose="raise a flag")
     form = FlagForm(
         request.POST or None, initial={"review_due": timezone.localdate() + timedelta(days=90)}
     )
@@ -321,22 +284,17 @@ def flag_new(request: HttpRequest, pk: str) -> HttpResponse:
                 request=request, actor=user_of(request), person=person, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Flag raised: {flag}. You own its review.")
             return redirect("people:person", pk=person.pk)
-    return render(
-        request,
-        "people/flag_new.html",
-        {"form": form, "person": person},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "people/flag_new.html", {"form": form, "person": person})
 
 
 @declare_action("people.edit")
 @require_http_methods(["GET", "POST"])
 def flag_end_view(request: HttpRequest, pk: str, flag: str) -> HttpResponse:
-    person = _editable_person(request, pk, "end a flag")
+    person, _ = person_for(request, pk, purpose="end a flag")
     live = person.flags.filter(pk=flag, ended_at__isnull=True).first() if is_uuid(flag) else None
     if live is None:
         raise Http404
@@ -347,18 +305,15 @@ def flag_end_view(request: HttpRequest, pk: str, flag: str) -> HttpResponse:
         )
         messages.success(request, f"Flag ended: {live}.")
         return redirect("people:person", pk=person.pk)
-    return render(
-        request,
-        "people/flag_end.html",
-        {"form": form, "person": person, "flag": live},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "people/flag_end.html", {"form": form, "person": person, "flag": live}
     )
 
 
 @declare_action("people.edit")
 @require_http_methods(["GET", "POST"])
 def voice_new(request: HttpRequest, pk: str) -> HttpResponse:
-    person = _editable_person(request, pk, "record the young person's views")
+    person, _ = person_for(request, pk, purpose="record the young person's views")
     form, draft = form_for(request, VoiceForm, initial={"occurred_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -366,16 +321,13 @@ def voice_new(request: HttpRequest, pk: str) -> HttpResponse:
                 request=request, actor=user_of(request), person=person, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             draft_discard(user=user_of(request), path=request.path, request=request)
             messages.success(request, "What the young person said has been recorded.")
             return redirect("people:person", pk=person.pk)
-    return render(
-        request,
-        "people/voice_new.html",
-        {"form": form, "person": person, "draft": draft},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "people/voice_new.html", {"form": form, "person": person, "draft": draft}
     )
 
 
@@ -426,8 +378,7 @@ def person_emergency_access(request: HttpRequest, pk: str) -> HttpResponse:
             record_denied(request=request, model=Person, object_id=pk, action="record.break_glass")
             raise Http404 from None
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -435,24 +386,13 @@ def person_emergency_access(request: HttpRequest, pk: str) -> HttpResponse:
                 "and the auditors have been told.",
             )
             return redirect("people:person", pk=pk)
-    return render(
-        request,
-        "people/emergency_access.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "people/emergency_access.html", {"form": form})
 
 
 @declare_action("records.restrict")
 @require_http_methods(["GET", "POST"])
 def person_restrict(request: HttpRequest, pk: str) -> HttpResponse:
-    person, _ = access_record(
-        request=request,
-        queryset=Person.objects.filter(archived_at__isnull=True),
-        pk=pk,
-        action="person.viewed",
-        purpose="restrict",
-    )
+    person, _ = person_for(request, pk, purpose="restrict")
     user = user_of(request)
     initial = {"review_due": timezone.localdate() + timedelta(days=90)}
     form = RestrictForm(request.POST or None, initial=initial)
@@ -471,14 +411,8 @@ def person_restrict(request: HttpRequest, pk: str) -> HttpResponse:
             record_denied(request=request, model=Person, object_id=pk, action="record.restrict")
             raise Http404 from None
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The record is restricted to the people you named.")
             return redirect("people:person", pk=person.pk)
-    return render(
-        request,
-        "people/restrict.html",
-        {"form": form, "person": person},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "people/restrict.html", {"form": form, "person": person})

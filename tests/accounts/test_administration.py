@@ -250,3 +250,20 @@ def test_unknown_record_is_not_found(client: Client, signed_in: Any) -> None:
     signed_in("system_administrator")
     response = client.get("/administration/users/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
+
+
+def test_a_weak_password_is_shown_on_the_password_field(client: Client, signed_in: Any) -> None:
+    signed_in("system_administrator")
+    response = client.post(
+        "/administration/users/new/",
+        {
+            "first_name": "Tom",
+            "last_name": "Reed",
+            "username": "tom.reed",
+            "email": "tom.reed@example.org",
+            "agency": AgencyFactory().pk,
+            "roles": [Role.objects.get(code="referrer").pk],
+            "password": "Fenbridge2026!",
+        },
+    )
+    assert 'id="id_password-error"' in response.text

@@ -137,10 +137,10 @@ def lantern(seeded: tuple[str, Path]) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def lantern_short_session(seeded: tuple[str, Path]) -> Iterator[Server]:
-    """Sessions idle out after 20 s, with the warning 14 s before: the time-out journey in
-    seconds rather than fifteen minutes."""
+    """Sessions idle out after 30 s, with the warning 24 s before: the time-out journey in
+    seconds rather than fifteen minutes, with room for a loaded machine."""
     yield from _serve(
-        *seeded, LANTERN_SESSION_IDLE_SECONDS="20", LANTERN_SESSION_WARNING_SECONDS="14"
+        *seeded, LANTERN_SESSION_IDLE_SECONDS="30", LANTERN_SESSION_WARNING_SECONDS="24"
     )
 
 

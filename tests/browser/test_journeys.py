@@ -80,7 +80,7 @@ def test_time_out_warns_then_keeps_the_answers(page: Any, lantern_short_session:
     dialog.wait_for(state="hidden")
 
     # This time nobody answers: the page signs out and keeps what was typed.
-    page.wait_for_url(re.compile(r"/sign-in/\?.*timeout=idle"), timeout=30000)
+    page.wait_for_url(re.compile(r"/sign-in/\?.*timeout=idle"), timeout=45000)
     assert "had not done anything" in page.inner_text("main")
     code = server.code(admin, following=True)
     page.fill("#id_username", admin)
@@ -88,7 +88,7 @@ def test_time_out_warns_then_keeps_the_answers(page: Any, lantern_short_session:
     page.click("button:has-text('Continue')")
     page.fill("#id_code", code)
     page.click("form button:has-text('Continue')")
-    page.wait_for_url(re.compile(r"/administration/agencies/new/$"))
+    page.wait_for_url(re.compile(r"/administration/agencies/new/$"), timeout=30000)
     assert page.input_value("#id_name") == "Kingsholme Youth Club"
     assert "We kept" in page.inner_text(".govuk-notification-banner")
 
