@@ -200,6 +200,46 @@ def restriction_lift(
         )
 
 
+def restriction_review(
+    *, request: HttpRequest, actor: User, restriction: Restriction, review_due: date, note: str
+) -> None:
+    """The owner keeps the restriction and sets the next review, again at most
+    LANTERN_RESTRICTION_MAX_REVIEW_DAYS ahead."""
+    if actor.pk != restriction.owner_id:
+        raise PermissionError("Only the restriction's owner can review it.")
+    today = timezone.localdate()
+    limit = today + timedelta(days=settings.LANTERN_RESTRICTION_MAX_REVIEW_DAYS)
+    if not today < review_due <= limit:
+        raise ValidationError(
+            {
+                "review_due": "The next review must be after today and within "
+                f"{settings.LANTERN_RESTRICTION_MAX_REVIEW_DAYS} days."
+            }
+        )
+    with transaction.atomic():
+        previous = restriction.review_due
+        restriction.review_due = review_due
+        restriction.save(update_fields=["review_due"])
+        audit_record(
+            action="record.restriction_reviewed",
+            request=request,
+            actor=actor,
+            object_type=restriction.content_type.model_class()._meta.label_lower,  # type: ignore[union-attr]
+            object_id=str(restriction.object_id),
+            purpose=note.strip(),
+            detail={"from": previous.isoformat(), "to": review_due.isoformat()},
+        )
+
+
+def alert_mark_read(*, request: HttpRequest, user: User, alert: Any) -> None:
+    if alert.recipient_id != user.pk:
+        raise PermissionError("Only the alert's recipient can mark it read.")
+    with transaction.atomic():
+        alert.read_at = timezone.now()
+        alert.save(update_fields=["read_at"])
+        audit_record(action="alert.read", request=request, actor=user, obj=alert)
+
+
 def restrictions_due_for_review(user: User) -> list[Restriction]:
     """Restrictions the user owns whose review date has passed: shown in their work."""
     return list(

@@ -16,6 +16,7 @@ from lantern.access.audit import audit_record
 from lantern.access.models import Alert, AuditEvent
 from lantern.access.policy import declare_action
 from lantern.access.scopes import RELATIONSHIP
+from lantern.access.services import alert_mark_read
 from lantern.accounts.models import user_of
 
 REPORT_PAGE = 100
@@ -28,10 +29,10 @@ WITHOUT_RELATIONSHIP = Q(detail__has_key="basis") & ~Q(detail__basis__in=list(RE
 @declare_action("alerts.view")
 @require_POST
 def alert_read(request: HttpRequest, pk: str) -> HttpResponse:
-    alert = get_object_or_404(Alert, pk=pk, recipient=user_of(request))
-    alert.read_at = timezone.now()
-    alert.save(update_fields=["read_at"])
-    audit_record(action="alert.read", request=request, obj=alert)
+    user = user_of(request)
+    alert_mark_read(
+        request=request, user=user, alert=get_object_or_404(Alert, pk=pk, recipient=user)
+    )
     return redirect("core:home")
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:pk>/access-log/", views.person_access_log, name="access-log"),
     path("<str:pk>/emergency-access/", views.person_emergency_access, name="emergency-access"),
     path("<str:pk>/restrict/", views.person_restrict, name="restrict"),
+    path("<str:pk>/restriction/", views.restriction_review_view, name="restriction-review"),
     path("<str:pk>/identifiers/new/", views.identifier_new, name="identifier-new"),
     path("<str:pk>/flags/new/", views.flag_new, name="flag-new"),
     path("<str:pk>/flags/<str:flag>/end/", views.flag_end_view, name="flag-end"),

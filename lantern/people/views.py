@@ -23,7 +23,13 @@ from lantern.access.models import (
 )
 from lantern.access.policy import declare_action, record_rule
 from lantern.access.scopes import RELATIONSHIP, basis_for, is_uuid
-from lantern.access.services import break_glass, record_owner, restriction_add
+from lantern.access.services import (
+    break_glass,
+    record_owner,
+    restriction_add,
+    restriction_lift,
+    restriction_review,
+)
 from lantern.accounts.models import Agency, User, user_of
 from lantern.chronology.models import EntryKind
 from lantern.chronology.selectors import TimelineFilter, timeline
@@ -416,3 +422,72 @@ def person_restrict(request: HttpRequest, pk: str) -> HttpResponse:
             messages.success(request, "The record is restricted to the people you named.")
             return redirect("people:person", pk=person.pk)
     return render_form(request, "people/restrict.html", {"form": form, "person": person})
+
+
+class RestrictionReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("keep", "Keep the restriction"), ("lift", "Lift the restriction")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to keep or lift the restriction."},
+    )
+    review_due = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the next review date as a real date."},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain your decision."},
+    )
+
+
+@declare_action("records.restrict")
+@require_http_methods(["GET", "POST"])
+def restriction_review_view(request: HttpRequest, pk: str) -> HttpResponse:
+    """The restriction's owner reviews it: keeps it with a new review date, or lifts it."""
+    person, _ = person_for(request, pk, purpose="review the restriction")
+    user = user_of(request)
+    restriction = Restriction.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=person.pk,
+        lifted_at__isnull=True,
+        owner=user,
+    ).first()
+    if restriction is None:
+        raise Http404
+    form = RestrictionReviewForm(
+        request.POST or None,
+        initial={"review_due": timezone.localdate() + timedelta(days=90)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "lift":
+                restriction_lift(
+                    request=request, actor=user, restriction=restriction, reason=data["note"]
+                )
+            else:
+                if data["review_due"] is None:
+                    raise ValidationError({"review_due": "Enter the next review date."})
+                restriction_review(
+                    request=request,
+                    actor=user,
+                    restriction=restriction,
+                    review_due=data["review_due"],
+                    note=data["note"],
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "The restriction has been lifted."
+                if data["decision"] == "lift"
+                else "The restriction stays; its next review is set.",
+            )
+            return redirect("people:person", pk=person.pk)
+    return render_form(
+        request,
+        "people/restriction_review.html",
+        {"form": form, "person": person, "restriction": restriction},
+    )

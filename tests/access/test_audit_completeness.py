@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from lantern.access.models import AuditEvent
+from lantern.access.models import AuditEvent, Restriction
 from lantern.access.policy import action_of, rule_for
 from lantern.chronology.services import chronology_append
 from lantern.people.models import Flag
@@ -28,6 +30,7 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "people:flag-new": ("", ["person.viewed"]),
     "people:flag-end": ("", ["person.viewed"]),
     "people:voice-new": ("", ["person.viewed"]),
+    "people:restriction-review": ("", ["person.viewed"]),
     "people:addendum-new": ("", ["person.viewed"]),
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
@@ -79,6 +82,15 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         owner=user,
         review_due=timezone.localdate(),
     )
+    restriction = Restriction.objects.create(
+        content_type=ContentType.objects.get_for_model(child),
+        object_id=child.pk,
+        reason="other",
+        explanation="x",
+        owner=user,
+        review_due=timezone.localdate() + timedelta(days=5),
+    )
+    restriction.members.set([user])
     ids = {
         "people:addendum-new": {"pk": child.pk, "entry": entry.pk},
         "people:note-new": {"pk": child.pk},
@@ -86,6 +98,7 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "people:flag-new": {"pk": child.pk},
         "people:flag-end": {"pk": child.pk, "flag": flag.pk},
         "people:voice-new": {"pk": child.pk},
+        "people:restriction-review": {"pk": child.pk},
         "people:person": {"pk": child.pk},
         "people:access-log": {"pk": child.pk},
         "people:restrict": {"pk": child.pk},

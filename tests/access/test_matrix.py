@@ -109,6 +109,8 @@ SPEC: dict[str, dict[str, Who]] = {
     "people:access-log": {"GET": lambda role, rel: role in ACCESS_LOG},
     "people:emergency-access": {"GET": everyone, "POST": break_glass_lets_in},
     "people:restrict": {"GET": sees, "POST": restricts},
+    # Only a restriction's owner reviews it; the matrix user owns none.
+    "people:restriction-review": {},
     "people:note-new": {"GET": sees, "POST": sees},
     "people:identifier-new": {"GET": sees, "POST": sees},
     "people:flag-new": {"GET": sees, "POST": sees},

@@ -317,7 +317,7 @@ def test_overdue_restriction_reviews_appear_in_the_owners_work(
         owner=owner,
         review_due=timezone.localdate() - timedelta(days=1),
     )
-    assert "Restriction review, due" in client.get("/").text
+    assert "Restriction review</a>, due" in client.get("/").text
 
 
 def test_referrer_cannot_restrict(client: Client, signed_in: Any) -> None:
@@ -436,3 +436,58 @@ def test_age_is_whole_years_on_a_day() -> None:
     assert child.age_on(date(2026, 2, 28)) == 13
     assert child.age_on(date(2026, 3, 1)) == 14
     assert Person(given_names="A", family_name="B").age_on(date(2026, 1, 1)) is None
+
+
+def test_owner_reviews_a_restriction_then_lifts_it(client: Client, signed_in: Any) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    owner = signed_in("mash_manager")
+    child = person()
+    restriction = Restriction.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=child.pk,
+        reason="other",
+        explanation="x",
+        owner=owner,
+        review_due=timezone.localdate() - timedelta(days=1),
+    )
+    restriction.members.set([owner])
+    url = f"/people/{child.pk}/restriction/"
+    too_far = (timezone.localdate() + timedelta(days=91)).isoformat()
+    refused = client.post(url, {"decision": "keep", "review_due": too_far, "note": "Still needed"})
+    assert refused.status_code == 400
+    assert "within 90 days" in refused.text
+    next_review = (timezone.localdate() + timedelta(days=60)).isoformat()
+    client.post(url, {"decision": "keep", "review_due": next_review, "note": "Still needed"})
+    restriction.refresh_from_db()
+    assert restriction.review_due.isoformat() == next_review
+    assert "Restriction review" not in client.get("/").text
+    client.post(url, {"decision": "lift", "note": "Investigation closed"})
+    restriction.refresh_from_db()
+    assert restriction.lifted_at is not None
+    assert AuditEvent.objects.filter(action="record.restriction_lifted").exists()
+
+
+def test_only_the_owner_reviews_a_restriction(
+    client: Client, signed_in: Any, make_user: Any
+) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    owner = make_user("mash_manager")
+    member = signed_in("social_worker")
+    child = person()
+    restriction = Restriction.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=child.pk,
+        reason="other",
+        explanation="x",
+        owner=owner,
+        review_due=timezone.localdate() + timedelta(days=5),
+    )
+    restriction.members.set([owner, member])
+    response = client.post(
+        f"/people/{child.pk}/restriction/", {"decision": "lift", "note": "Not mine to lift"}
+    )
+    assert response.status_code == 404
+    restriction.refresh_from_db()
+    assert restriction.lifted_at is None
