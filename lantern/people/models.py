@@ -7,6 +7,7 @@ from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +43,11 @@ class Person(LanternModel):
     class Meta:
         ordering: ClassVar = ["family_name", "given_names"]
         verbose_name_plural = "people"
+        indexes: ClassVar = [
+            # Trigram indexes for misspelt-name search (migration 0004 adds pg_trgm).
+            GinIndex(fields=["family_name"], opclasses=["gin_trgm_ops"], name="person_family_trgm"),
+            GinIndex(fields=["given_names"], opclasses=["gin_trgm_ops"], name="person_given_trgm"),
+        ]
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import CharField, Func, Q, QuerySet, Value
+from django.db.models.functions import Concat, Greatest
 from django.http import HttpRequest
 
 from lantern.access.scopes import Basis, access_record, scope
@@ -16,17 +18,46 @@ def people_visible(user: Any) -> QuerySet[Person]:
     return scope(user, Person.objects.filter(archived_at__isnull=True))
 
 
+class DoubleMetaphone(Func):
+    """fuzzystrmatch's dmetaphone: names that sound alike share a code (Smith, Smyth)."""
+
+    function = "dmetaphone"
+    output_field = CharField()
+
+
+class FirstWord(Func):
+    """The first of a person's given names."""
+
+    template = "split_part(%(expressions)s, ' ', 1)"
+    output_field = CharField()
+
+
 def people_search(user: Any, query: str) -> QuerySet[Person]:
-    """Name search within the user's scope. (The people issue replaces this with fuzzy,
-    phonetic search; it must keep going through `people_visible`.)"""
-    people = people_visible(user)
+    """Names within the user's scope, forgiving of spelling: each word must match a name by
+    substring, trigram similarity or sound; results are ranked by similarity. (The people
+    issue adds aliases, dates of birth and identifiers to the same search.)"""
+    people = people_visible(user).alias(
+        family_sound=DoubleMetaphone("family_name"),
+        given_sound=DoubleMetaphone(FirstWord("given_names")),
+    )
     for term in query.split():
+        sound = DoubleMetaphone(Value(term))
         people = people.filter(
             Q(given_names__icontains=term)
             | Q(family_name__icontains=term)
             | Q(preferred_name__icontains=term)
+            | Q(family_name__trigram_similar=term)
+            | Q(given_names__trigram_similar=term)
+            | Q(family_sound=sound)
+            | Q(given_sound=sound)
         )
-    return people
+    full_name = Concat("given_names", Value(" "), "family_name", output_field=CharField())
+    rank = Greatest(
+        TrigramSimilarity(full_name, query),
+        TrigramSimilarity("family_name", query),
+        TrigramSimilarity("given_names", query),
+    )
+    return people.annotate(rank=rank).order_by("-rank", "family_name", "given_names")
 
 
 def person_for(request: HttpRequest, pk: str, *, purpose: str = "") -> tuple[Person, Basis]:
