@@ -43,6 +43,18 @@ def _involvements(content_type: ContentType) -> QuerySet[Involvement]:
     return Involvement.objects.filter(content_type=content_type, ended_at__isnull=True)
 
 
+def _live_grants(user: Any, content_type: ContentType) -> QuerySet[AccessGrant]:
+    """The user's grants to records of this type that are in force now."""
+    now = timezone.now()
+    return AccessGrant.objects.filter(
+        user=user,
+        content_type=content_type,
+        revoked_at__isnull=True,
+        starts_at__lte=now,
+        expires_at__gt=now,
+    )
+
+
 def visible_filter(user: Any, model: type[models.Model]) -> Q:
     """A Q on `model`'s primary key: exactly the records `user` may see now."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -60,15 +72,8 @@ def visible_filter(user: Any, model: type[models.Model]) -> Q:
         mine = Q(user=user) | Q(team__in=user.teams.all())
         if user.agency_id and user.has_role(*rule.agency_roles):
             mine |= Q(user__agency_id=user.agency_id) | Q(team__agency_id=user.agency_id)
-        grants = AccessGrant.objects.filter(
-            user=user,
-            content_type=content_type,
-            revoked_at__isnull=True,
-            starts_at__lte=timezone.now(),
-            expires_at__gt=timezone.now(),
-        )
         base = Q(pk__in=involvement.filter(mine).values("object_id")) | Q(
-            pk__in=grants.values("object_id")
+            pk__in=_live_grants(user, content_type).values("object_id")
         )
     return (base & ~Q(pk__in=live_restrictions.values("object_id"))) | named
 
@@ -101,14 +106,7 @@ def basis_for(user: Any, record: models.Model) -> Basis | None:
         ).exists()
     ):
         return Basis.AGENCY
-    if AccessGrant.objects.filter(
-        user=user,
-        content_type=content_type,
-        object_id=record.pk,
-        revoked_at__isnull=True,
-        starts_at__lte=timezone.now(),
-        expires_at__gt=timezone.now(),
-    ).exists():
+    if _live_grants(user, content_type).filter(object_id=record.pk).exists():
         return Basis.GRANT
     return None
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
@@ -109,7 +108,6 @@ class Context:
     agencies: dict[str, Agency] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)
     users: list[User] = field(default_factory=list)
-    exemplars: dict[str, User] = field(default_factory=dict)  # one user per role, to sign in as
     people: int = 0
 
 
@@ -289,7 +287,6 @@ def _user(ctx: Context, agency_key: str, team_key: str | None, role: RoleCode, t
         key=ctx.rng.randbytes(20).hex(),
     )
     ctx.users.append(user)
-    ctx.exemplars.setdefault(role.value, user)
     return user
 
 
@@ -516,7 +513,7 @@ def is_generated() -> bool:
     return Agency.objects.exists()
 
 
-def describe(ctx_or_none: Any = None) -> list[tuple[str, str, str]]:
+def describe() -> list[tuple[str, str, str]]:
     """(role, username, agency) for one active user per role: the demo sign-ins to print."""
     rows = []
     for role in Role.objects.order_by("sort_order"):
