@@ -42,7 +42,9 @@ def chronology_append(
     errors: dict[str, str] = {}
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         errors["occurred_at"] = "The time it happened cannot be in the future."
-    dob = getattr(person, "date_of_birth", None)
+    # The earliest they can have been born: an estimated date of birth refuses only what is
+    # impossible on any reading of it.
+    dob = getattr(person, "born_earliest", None)
     if dob and timezone.localtime(occurred_at).date() < dob:
         errors["occurred_at"] = "The time it happened cannot be before the person was born."
     if errors:

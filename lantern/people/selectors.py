@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import CharField, Func, Q, QuerySet, Value
-from django.db.models.functions import Concat, Greatest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
+from lantern.access.models import Involvement
 from lantern.access.scopes import Basis, access_record, scope
-from lantern.people.models import Person
+from lantern.people.models import (
+    Address,
+    Enrolment,
+    LegalStatus,
+    NameKind,
+    Person,
+    PersonName,
+)
+from lantern.people.search import SearchTerms, parse_query, search_people
 
 
 def people_visible(user: Any) -> QuerySet[Person]:
@@ -18,46 +29,13 @@ def people_visible(user: Any) -> QuerySet[Person]:
     return scope(user, Person.objects.filter(archived_at__isnull=True))
 
 
-class DoubleMetaphone(Func):
-    """fuzzystrmatch's dmetaphone: names that sound alike share a code (Smith, Smyth)."""
-
-    function = "dmetaphone"
-    output_field = CharField()
-
-
-class FirstWord(Func):
-    """The first of a person's given names."""
-
-    template = "split_part(%(expressions)s, ' ', 1)"
-    output_field = CharField()
-
-
-def people_search(user: Any, query: str) -> QuerySet[Person]:
-    """Names within the user's scope, forgiving of spelling: each word must match a name by
-    substring, trigram similarity or sound; results are ranked by similarity. (The people
-    issue adds aliases, dates of birth and identifiers to the same search.)"""
-    people = people_visible(user).alias(
-        family_sound=DoubleMetaphone("family_name"),
-        given_sound=DoubleMetaphone(FirstWord("given_names")),
-    )
-    for term in query.split():
-        sound = DoubleMetaphone(Value(term))
-        people = people.filter(
-            Q(given_names__icontains=term)
-            | Q(family_name__icontains=term)
-            | Q(preferred_name__icontains=term)
-            | Q(family_name__trigram_similar=term)
-            | Q(given_names__trigram_similar=term)
-            | Q(family_sound=sound)
-            | Q(given_sound=sound)
-        )
-    full_name = Concat("given_names", Value(" "), "family_name", output_field=CharField())
-    rank = Greatest(
-        TrigramSimilarity(full_name, query),
-        TrigramSimilarity("family_name", query),
-        TrigramSimilarity("given_names", query),
-    )
-    return people.annotate(rank=rank).order_by("-rank", "family_name", "given_names")
+def people_search(
+    user: Any, query: str, *, school: str = ""
+) -> tuple[QuerySet[Person], SearchTerms]:
+    """People within the user's scope matching the search box (see `lantern.people.search`),
+    best first, and what the query was taken to mean."""
+    terms = parse_query(query, school=school)
+    return search_people(terms, people_visible(user)), terms
 
 
 def person_for(request: HttpRequest, pk: str, *, purpose: str = "") -> tuple[Person, Basis]:
@@ -70,3 +48,52 @@ def person_for(request: HttpRequest, pk: str, *, purpose: str = "") -> tuple[Per
         action="person.viewed",
         purpose=purpose,
     )
+
+
+@dataclass
+class SearchRow:
+    """Enough to tell two people apart, and no more: the viewer may already see each record."""
+
+    person: Person
+    other_names: list[str] = field(default_factory=list)
+    school: str = ""
+    district: str = ""
+    agencies: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+
+
+def _current(today: Any) -> Q:
+    return Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+
+
+def search_rows(people: list[Person]) -> list[SearchRow]:
+    """A results page's rows, in five queries whatever the page's length: other names,
+    current school, postcode district, the agencies involved and current statuses."""
+    rows = {person.pk: SearchRow(person=person) for person in people}
+    if not rows:
+        return []
+    today = timezone.localdate()
+    for name in PersonName.objects.filter(person__in=rows).exclude(kind=NameKind.LEGAL):
+        rows[name.person_id].other_names.append(f"{name} ({name.get_kind_display().lower()})")
+    for enrolment in (
+        Enrolment.objects.filter(_current(today), person__in=rows)
+        .select_related("school")
+        .order_by("valid_from")
+    ):
+        rows[enrolment.person_id].school = enrolment.school.name
+    for address in Address.objects.filter(_current(today), person__in=rows).order_by("valid_from"):
+        rows[address.person_id].district = address.district
+    agencies: dict[Any, set[str]] = defaultdict(set)
+    for involvement in Involvement.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id__in=rows,
+        ended_at__isnull=True,
+    ).select_related("user__agency", "team__agency"):
+        holder = involvement.user or involvement.team
+        if holder is not None and getattr(holder, "agency", None) is not None:
+            agencies[involvement.object_id].add(holder.agency.name)  # type: ignore[union-attr]
+    for statuses in LegalStatus.objects.filter(_current(today), person__in=rows):
+        rows[statuses.person_id].statuses.append(statuses.get_kind_display())
+    for pk, names in agencies.items():
+        rows[pk].agencies = sorted(names)
+    return list(rows.values())

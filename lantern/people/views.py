@@ -35,8 +35,8 @@ from lantern.chronology.models import EntryKind
 from lantern.chronology.selectors import TimelineFilter, timeline
 from lantern.core.drafts import draft_discard, form_for
 from lantern.core.forms import add_service_errors, render_form
-from lantern.people.models import FlagKind, Gender, IdentifierScheme, Person
-from lantern.people.selectors import people_search, people_visible, person_for
+from lantern.people.models import FlagKind, Gender, IdentifierScheme, Person, School
+from lantern.people.selectors import people_search, people_visible, person_for, search_rows
 from lantern.people.services import (
     flag_end,
     flag_raise,
@@ -171,14 +171,37 @@ class RestrictForm(forms.Form):
 @require_http_methods(["GET"])
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    people = people_search(request.user, query) if query else people_visible(request.user)
+    school = request.GET.get("school", "")
+    terms = None
+    if query or school:
+        people, terms = people_search(request.user, query, school=school)
+    else:
+        people = people_visible(request.user)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = search_rows(list(page.object_list))
     audit_record(
-        action="person.searched" if query else "person.listed",
+        action="person.searched" if terms else "person.listed",
         request=request,
-        detail={"q": query, "page": page.number, "shown": [str(p.pk) for p in page.object_list]},
+        detail={
+            "q": query,
+            "school": school,
+            "understood": terms.describe() if terms else {},
+            "page": page.number,
+            "shown": [str(p.pk) for p in page.object_list],
+        },
     )
-    return render(request, "people/list.html", {"page": page, "query": query})
+    return render(
+        request,
+        "people/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "terms": terms,
+            "school": school,
+            "schools": School.objects.only("id", "name"),
+        },
+    )
 
 
 @declare_action("people.create")

@@ -3,12 +3,22 @@ from __future__ import annotations
 from typing import Any
 
 from lantern.access.models import Involvement
-from lantern.people.models import Person
+from lantern.people.models import Person, PersonName
 
 
 def person(**kwargs: Any) -> Person:
+    """A person straight into the database (no audit or chronology), named as a service would
+    name them, so that search finds them."""
     defaults = {"given_names": "Jordan", "family_name": "Ashby"}
-    return Person.objects.create(**{**defaults, **kwargs})
+    fields = {**defaults, **kwargs}
+    if fields.get("date_of_birth"):
+        dob = fields["date_of_birth"]
+        fields |= {"birth_precision": "exact", "born_earliest": dob, "born_latest": dob}
+    record = Person.objects.create(**fields)
+    PersonName.objects.create(
+        person=record, kind="legal", given_names=record.given_names, family_name=record.family_name
+    )
+    return record
 
 
 def involve(record: Any, *, user: Any = None, team: Any = None, kind: str = "professional") -> None:

@@ -7,10 +7,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lantern.people.selectors import people_search
+from lantern.people.selectors import people_search as search_with_terms
 from tests.access.factories import involve, person
 
 pytestmark = pytest.mark.django_db
+
+
+def people_search(user: Any, query: str, **kwargs: Any) -> Any:
+    return search_with_terms(user, query, **kwargs)[0]
 
 
 @pytest.fixture

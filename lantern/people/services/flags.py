@@ -1,4 +1,4 @@
-"""Writes to person records."""
+"""Flags on a person, and the child's own voice."""
 
 from __future__ import annotations
 
@@ -10,100 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lantern.access.audit import audit_record
-from lantern.access.models import InvolvementKind
-from lantern.access.services import involvement_add
 from lantern.accounts.models import User
 from lantern.chronology.models import EntryKind
 from lantern.chronology.services import chronology_append
 from lantern.core.services import apply_changes
-from lantern.people.identifiers import normalise_identifier
-from lantern.people.models import Flag, Identifier, Person, VoiceEntry
-
-
-def person_create(
-    *,
-    request: HttpRequest | None,
-    actor: User,
-    given_names: str,
-    family_name: str,
-    date_of_birth: date | None = None,
-    gender: str = "not_known",
-) -> Person:
-    """A new person record. Its creator is recorded as a professional involved, so they can
-    go on seeing what they recorded."""
-    with transaction.atomic():
-        person = Person(
-            given_names=given_names.strip(),
-            family_name=family_name.strip(),
-            date_of_birth=date_of_birth,
-            gender=gender,
-            created_by=actor,
-            modified_by=actor,
-        )
-        person.full_clean()
-        person.save()
-        audit_record(action="person.created", request=request, actor=actor, obj=person)
-        involvement_add(
-            actor=actor,
-            record=person,
-            kind=InvolvementKind.PROFESSIONAL,
-            user=actor,
-            request=request,
-        )
-        chronology_append(
-            person=person,
-            kind=EntryKind.RECORD,
-            summary="Person record created",
-            occurred_at=timezone.now(),
-            author=actor,
-            request=request,
-        )
-    return person
-
-
-def identifier_add(
-    *, request: HttpRequest | None, actor: User, person: Person, scheme: str, value: str
-) -> Identifier:
-    """Record an identifier. If another person already has the same one, both are flagged as
-    a possible duplicate for review; nothing is merged."""
-    stored = normalise_identifier(scheme, value)
-    with transaction.atomic():
-        if Identifier.objects.filter(
-            person=person, scheme=scheme, value=stored, archived_at__isnull=True
-        ).exists():
-            raise ValidationError({"value": "This person already has this identifier."})
-        others = Identifier.objects.filter(
-            scheme=scheme, value=stored, archived_at__isnull=True
-        ).exclude(person=person)
-        duplicate = others.exists()
-        identifier = Identifier(
-            person=person,
-            scheme=scheme,
-            value=stored,
-            possible_duplicate=duplicate,
-            created_by=actor,
-            modified_by=actor,
-        )
-        identifier.full_clean()
-        identifier.save()
-        if duplicate:
-            others.update(possible_duplicate=True)
-        audit_record(
-            action="person.identifier_added",
-            request=request,
-            actor=actor,
-            obj=person,
-            detail={"scheme": scheme, "possible_duplicate": duplicate},
-        )
-        chronology_append(
-            person=person,
-            kind=EntryKind.RECORD,
-            summary=f"{identifier.get_scheme_display()} recorded",
-            occurred_at=timezone.now(),
-            author=actor,
-            request=request,
-        )
-    return identifier
+from lantern.people.models import Flag, Person, VoiceEntry
 
 
 def flag_raise(
