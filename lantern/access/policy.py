@@ -63,6 +63,13 @@ POLICY: dict[str, Rule] = {
     "people.view": Rule(Stage.VERIFIED, personal_data=True),
     "people.create": Rule(Stage.VERIFIED),
     "people.edit": Rule(Stage.VERIFIED, personal_data=True),
+    # Merging and archiving change what everyone sees: the partnership's record keepers.
+    "people.merge_review": Rule(
+        Stage.VERIFIED, roles=frozenset({RoleCode.MASH_MANAGER}), personal_data=True
+    ),
+    "people.archive": Rule(
+        Stage.VERIFIED, roles=frozenset({RoleCode.MASH_MANAGER}), personal_data=True
+    ),
     "records.access_log": Rule(Stage.VERIFIED, personal_data=True),
     "chronology.write": Rule(Stage.VERIFIED, personal_data=True),
     "records.break_glass": Rule(Stage.VERIFIED),

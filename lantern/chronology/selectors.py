@@ -28,12 +28,17 @@ def _handling_q(user: Any) -> Q:
     return Q(handling__in=handlings_open_to(user)) | Q(handling=Handling.SEALED, author=user)
 
 
+def _merged_into(person: Any) -> list[Any]:
+    return list(person.merged_records.values_list("pk", flat=True))
+
+
 def timeline(user: Any, person: Any, filters: TimelineFilter) -> QuerySet[ChronologyEntry]:
     """The person's entries, newest first, with their addenda; addenda themselves are shown
-    under the entry they amend rather than on their own."""
+    under the entry they amend rather than on their own. Entries of records merged into this
+    one are part of the same timeline: a merge keeps both histories."""
     visible = _handling_q(user)
     entries = (
-        ChronologyEntry.objects.filter(person=person)
+        ChronologyEntry.objects.filter(person_id__in=[person.pk, *_merged_into(person)])
         .filter(visible)
         .exclude(kind=EntryKind.ADDENDUM)
         .select_related("author", "source_agency")

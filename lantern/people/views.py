@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -31,11 +32,13 @@ from lantern.access.services import (
     restriction_review,
 )
 from lantern.accounts.models import Agency, User, user_of
+from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import EntryKind
 from lantern.chronology.selectors import TimelineFilter, timeline
 from lantern.core.drafts import draft_discard, form_for
 from lantern.core.forms import add_service_errors, render_form
-from lantern.people.models import FlagKind, Gender, IdentifierScheme, Person, School
+from lantern.people.forms import NewPersonForm
+from lantern.people.models import FlagKind, IdentifierScheme, NameKind, Person, School
 from lantern.people.selectors import people_search, people_visible, person_for, search_rows
 from lantern.people.services import (
     flag_end,
@@ -54,27 +57,6 @@ def _date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
-
-
-class PersonForm(forms.Form):
-    given_names = forms.CharField(
-        max_length=200, error_messages={"required": "Enter the person's given names."}
-    )
-    family_name = forms.CharField(
-        max_length=200, error_messages={"required": "Enter the person's family name."}
-    )
-    date_of_birth = forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date of birth as a real date, like 27 3 2012."},
-    )
-    gender = forms.ChoiceField(choices=Gender.choices, initial=Gender.NOT_KNOWN)
-
-    def clean_date_of_birth(self) -> date | None:
-        value: date | None = self.cleaned_data["date_of_birth"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date of birth must be today or in the past.")
-        return value
 
 
 class IdentifierForm(forms.Form):
@@ -204,21 +186,81 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: A likely match strong enough that creating a new record anyway needs a reason.
+STRONG_NAME, STRONG_BIRTH = 0.6, 0.8
+
+
+def _likely_matches(request: HttpRequest, form: NewPersonForm) -> tuple[list[Any], bool]:
+    """Search before create: the people the worker can see who may be this person, and
+    whether any is a strong match (the name close and the date of birth agreeing)."""
+    data = form.cleaned_data
+    query = f"{data['given_names']} {data['family_name']}"
+    born = data.get("date_of_birth")
+    if data["birth_precision"] == "exact" and born:
+        query += f" {born:%d/%m/%Y}"
+    elif data["birth_precision"] == "year" and data.get("birth_year"):
+        query += f" {data['birth_year']}"
+    found, terms = people_search(request.user, query)
+    top = [p for p in found[:5] if p.name_score >= 0.3 or p.birth_score >= STRONG_BIRTH]  # type: ignore[attr-defined]
+    strong = any(
+        p.name_score >= STRONG_NAME  # type: ignore[attr-defined]
+        and (p.birth_score >= STRONG_BIRTH or not terms.dates)  # type: ignore[attr-defined]
+        for p in top
+    )
+    audit_record(
+        action="person.searched",
+        request=request,
+        detail={
+            "q": query,
+            "understood": terms.describe(),
+            "purpose": "search before adding a person",
+            "shown": [str(p.pk) for p in top],
+        },
+    )
+    return search_rows(top), strong
+
+
 @declare_action("people.create")
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
-    form, draft = form_for(request, PersonForm)
+    """Adding a person searches first. Likely matches are shown before anything is saved; a
+    strong match needs a reason to create a new record anyway, which the audit trail keeps."""
+    form, draft = form_for(request, NewPersonForm)
+    matches: list[Any] = []
     if request.method == "POST" and form.is_valid():
         actor = user_of(request)
-        try:
-            person = person_create(request=request, actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        matches, strong = _likely_matches(request, form)
+        seen = form.cleaned_data["matches_seen"]
+        reason = form.cleaned_data["new_record_reason"].strip()
+        if matches and not seen:
+            data = request.POST.copy()
+            data["matches_seen"] = "True"
+            form = NewPersonForm(data)
+            form.is_valid()
+        elif strong and not reason:
+            form.add_error(
+                "new_record_reason",
+                "One of these looks like the same person. Open their record, or say why this "
+                "is someone else.",
+            )
         else:
-            draft_discard(user=actor, path=request.path, request=request)
-            messages.success(request, f"{person} has been added.")
-            return redirect("people:person", pk=person.pk)
-    return render_form(request, "people/new.html", {"form": form, "draft": draft})
+            try:
+                person = person_create(
+                    request=request,
+                    actor=actor,
+                    birth=form.birth(),
+                    new_record_reason=reason,
+                    **form.details(),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                draft_discard(user=actor, path=request.path, request=request)
+                messages.success(request, f"{person} has been added.")
+                return redirect("people:person", pk=person.pk)
+    return render_form(
+        request, "people/new.html", {"form": form, "draft": draft, "matches": matches}
+    )
 
 
 @declare_action("people.view")
@@ -247,6 +289,12 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "people/detail.html",
         {
             "entries": entries,
+            "names": person.names.exclude(kind=NameKind.LEGAL, valid_to__isnull=True),
+            "statuses": person.legal_statuses.select_related("code"),
+            "addresses": person.addresses.all(),
+            "enrolments": person.enrolments.select_related("school"),
+            "merged": person.merged_records.all(),
+            "can_archive": user.has_role(RoleCode.MASH_MANAGER),
             "identifiers": person.identifiers.filter(archived_at__isnull=True),
             "flags": person.flags.filter(ended_at__isnull=True).select_related("owner"),
             "today": timezone.localdate(),

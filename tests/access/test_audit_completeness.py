@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,16 @@ from django.utils import timezone
 from lantern.access.models import AuditEvent, Restriction
 from lantern.access.policy import action_of, rule_for
 from lantern.chronology.services import chronology_append
-from lantern.people.models import Flag
+from lantern.people.models import (
+    Enrolment,
+    Flag,
+    LegalStatus,
+    MergeRequest,
+    Relationship,
+    School,
+)
 from tests.access.factories import involve, person
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +40,29 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "people:voice-new": ("", ["person.viewed"]),
     "people:restriction-review": ("", ["person.viewed"]),
     "people:addendum-new": ("", ["person.viewed"]),
+    "people:edit": ("", ["person.viewed"]),
+    "people:archive": ("", ["person.viewed"]),
+    "people:name-new": ("", ["person.viewed"]),
+    "people:status-new": ("", ["person.viewed"]),
+    "people:status-end": ("", ["person.viewed"]),
+    "people:address-new": ("", ["person.viewed"]),
+    "people:enrolment-new": ("", ["person.viewed"]),
+    "people:enrolment-end": ("", ["person.viewed"]),
+    "people:family": ("", ["person.viewed", "person.family_viewed"]),
+    "people:relationship-new": ("", ["person.viewed"]),
+    "people:relationship-end": ("", ["person.viewed"]),
+    "people:professional-new": ("", ["person.viewed"]),
+    "people:merge-new": ("", ["person.viewed"]),
+    "people:merges": ("", ["person.merges_listed"]),
+    "people:merge-decide": ("", ["person.merge_viewed"]),
+    "people:merge-undo": ("", ["person.merge_viewed"]),
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
     "access:report": ("", ["audit.report_viewed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
+    ("people:relationship-new", "?q=Ashby", ["person.viewed", "person.searched"]),
     ("access:report", "?format=csv", ["audit.report_exported"]),
 ]
 
@@ -91,7 +116,36 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         review_due=timezone.localdate() + timedelta(days=5),
     )
     restriction.members.set([user])
+    school = School.objects.create(urn="100001", name="Audit Academy", phase="secondary")
+    status = LegalStatus.objects.create(
+        person=child, kind="child_in_need", valid_from=date(2025, 1, 1)
+    )
+    enrolment = Enrolment.objects.create(person=child, school=school, valid_from=date(2025, 9, 1))
+    relative = person(family_name="Relative")
+    involve(relative, user=user)
+    link = Relationship.objects.create(
+        person=child, kind="sibling", other=relative, source="x", valid_from=date(2025, 1, 1)
+    )
+    pending = MergeRequest.objects.create(
+        kept=child, merged=relative, reason="x", requested_by=UserFactory()
+    )
+    gone = person(family_name="Gone")
+    gone.merged_into, gone.archived_at, gone.archive_reason = child, timezone.now(), "x"
+    gone.save()
+    approved = MergeRequest.objects.create(
+        kept=child,
+        merged=gone,
+        reason="x",
+        requested_by=UserFactory(),
+        status="approved",
+        decided_by=UserFactory(),
+    )
     ids = {
+        "people:status-end": {"pk": child.pk, "status": status.pk},
+        "people:enrolment-end": {"pk": child.pk, "enrolment": enrolment.pk},
+        "people:relationship-end": {"pk": child.pk, "relationship": link.pk},
+        "people:merge-decide": {"pk": pending.pk},
+        "people:merge-undo": {"pk": approved.pk},
         "people:addendum-new": {"pk": child.pk, "entry": entry.pk},
         "people:note-new": {"pk": child.pk},
         "people:identifier-new": {"pk": child.pk},
@@ -107,7 +161,12 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
     reads = [(name, *EXPECTED[name]) for name in EXPECTED] + EXTRA_READS
     for name, query, events in reads:
         before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-        response = client.get(reverse(name, kwargs=ids.get(name, {})) + query)
+        kwargs = ids.get(name) or (
+            {"pk": child.pk} if name not in {"people:list", "people:merges"} else {}
+        )
+        if not name.startswith("people:"):
+            kwargs = ids.get(name, {})
+        response = client.get(reverse(name, kwargs=kwargs) + query)
         assert response.status_code == 200, name
         written = list(
             AuditEvent.objects.filter(seq__gt=before)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,15 @@ from django.utils import timezone
 from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.services import chronology_append
-from lantern.people.models import Flag, Person
+from lantern.people.models import (
+    Enrolment,
+    Flag,
+    LegalStatus,
+    MergeRequest,
+    Person,
+    Relationship,
+    School,
+)
 from tests.access.factories import involve, person
 from tests.conftest import sign_in
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
@@ -74,6 +82,11 @@ def restricts(role: str, rel: str) -> bool:
     return sees(role, rel) and role in RESTRICT
 
 
+def manages(role: str, rel: str) -> bool:
+    """Archiving: a MASH manager, on a record they may see."""
+    return sees(role, rel) and role == RoleCode.MASH_MANAGER
+
+
 ADMIN = only(RoleCode.SYSTEM_ADMINISTRATOR)
 # route name -> {method: who may}; a method not listed must be refused (405) for everyone.
 SPEC: dict[str, dict[str, Who]] = {
@@ -117,6 +130,26 @@ SPEC: dict[str, dict[str, Who]] = {
     "people:flag-end": {"GET": sees, "POST": sees},
     "people:voice-new": {"GET": sees, "POST": sees},
     "people:addendum-new": {"GET": sees, "POST": sees},
+    "people:edit": {"GET": sees, "POST": sees},
+    "people:archive": {"GET": manages, "POST": manages},
+    "people:name-new": {"GET": sees, "POST": sees},
+    "people:status-new": {"GET": sees, "POST": sees},
+    "people:status-end": {"GET": sees, "POST": sees},
+    "people:address-new": {"GET": sees, "POST": sees},
+    "people:enrolment-new": {"GET": sees, "POST": sees},
+    "people:enrolment-end": {"GET": sees, "POST": sees},
+    "people:family": {"GET": sees},
+    "people:relationship-new": {"GET": sees, "POST": sees},
+    "people:relationship-end": {"GET": sees, "POST": sees},
+    "people:professional-new": {"GET": sees, "POST": sees},
+    "people:merge-new": {"GET": sees, "POST": sees},
+    # Merges are the MASH managers' (the matrix's merges are of records they may see).
+    "people:merges": {"GET": only(RoleCode.MASH_MANAGER)},
+    "people:merge-decide": {
+        "GET": only(RoleCode.MASH_MANAGER),
+        "POST": only(RoleCode.MASH_MANAGER),
+    },
+    "people:merge-undo": {"GET": only(RoleCode.MASH_MANAGER), "POST": only(RoleCode.MASH_MANAGER)},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
@@ -167,6 +200,17 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
             owner=stranger,
             review_due=timezone.localdate(),
         )
+    school = School.objects.create(urn="100001", name="Matrix Academy", phase="secondary")
+    for record in records.values():
+        LegalStatus.objects.create(person=record, kind="child_in_need", valid_from=date(2025, 1, 1))
+        Enrolment.objects.create(person=record, school=school, valid_from=date(2025, 9, 1))
+        Relationship.objects.create(
+            person=record,
+            kind="parent",
+            other=person(family_name="Parent"),
+            source="Matrix",
+            valid_from=date(2025, 1, 1),
+        )
     involve(records["involved"], user=user)
     involve(records["same_agency"], user=colleague)
     involve(records["other_agency"], user=stranger)
@@ -192,38 +236,68 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
     )
     team = TeamFactory(agency=mine)
     alert = Alert.objects.create(kind="break_glass", recipient=user, message="Matrix")
-    others = {"agency": mine, "team": team, "user": colleague, "alert": alert}
+    twins = [person(family_name=f"Twin{n}") for n in range(4)]
+    pending = MergeRequest.objects.create(
+        kept=twins[0], merged=twins[1], reason="Matrix", requested_by=stranger
+    )
+    twins[3].merged_into, twins[3].archived_at, twins[3].archive_reason = (
+        twins[2],
+        timezone.now(),
+        "Matrix",
+    )
+    twins[3].save()
+    approved = MergeRequest.objects.create(
+        kept=twins[2],
+        merged=twins[3],
+        reason="Matrix",
+        requested_by=stranger,
+        status="approved",
+        decided_by=colleague,
+    )
+    others = {
+        "agency": mine,
+        "team": team,
+        "user": colleague,
+        "alert": alert,
+        "pending": pending,
+        "approved": approved,
+    }
     return user, records, others
 
 
+# Routes whose address needs more than the record's key.
+KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
+    "people:addendum-new": lambda r, o: {"pk": r.pk, "entry": r.chronology.get().pk},
+    "people:flag-end": lambda r, o: {"pk": r.pk, "flag": r.flags.get().pk},
+    "people:status-end": lambda r, o: {"pk": r.pk, "status": r.legal_statuses.get().pk},
+    "people:enrolment-end": lambda r, o: {"pk": r.pk, "enrolment": r.enrolments.get().pk},
+    "people:relationship-end": lambda r, o: {
+        "pk": r.pk,
+        "relationship": r.relationships.get().pk,
+    },
+    "people:merge-decide": lambda r, o: {"pk": o["pending"].pk},
+    "people:merge-undo": lambda r, o: {"pk": o["approved"].pk},
+    "people:list": lambda r, o: {},
+    "people:new": lambda r, o: {},
+    "people:merges": lambda r, o: {},
+    "administration:agency": lambda r, o: {"pk": o["agency"].pk},
+    "administration:agency-edit": lambda r, o: {"pk": o["agency"].pk},
+    "administration:agency-status": lambda r, o: {"pk": o["agency"].pk},
+    "administration:team-new": lambda r, o: {"agency_pk": o["agency"].pk},
+    "administration:team-edit": lambda r, o: {"agency_pk": o["agency"].pk, "pk": o["team"].pk},
+    "administration:user": lambda r, o: {"pk": o["user"].pk},
+    "administration:user-edit": lambda r, o: {"pk": o["user"].pk},
+    "administration:user-status": lambda r, o: {"pk": o["user"].pk},
+    "administration:user-reset-second-factor": lambda r, o: {"pk": o["user"].pk},
+    "access:alert-read": lambda r, o: {"pk": o["alert"].pk},
+}
+
+
 def url_for(name: str, record: Person, others: dict[str, Any]) -> str:
-    kwargs: dict[str, Any] = {}
-    if name == "people:addendum-new":
-        kwargs = {"pk": record.pk, "entry": record.chronology.get().pk}
-    elif name == "people:flag-end":
-        kwargs = {"pk": record.pk, "flag": record.flags.get().pk}
-    elif name.startswith("people:") and name not in {"people:list", "people:new"}:
-        kwargs = {"pk": record.pk}
-    elif name in {
-        "administration:agency",
-        "administration:agency-edit",
-        "administration:agency-status",
-    }:
-        kwargs = {"pk": others["agency"].pk}
-    elif name == "administration:team-new":
-        kwargs = {"agency_pk": others["agency"].pk}
-    elif name == "administration:team-edit":
-        kwargs = {"agency_pk": others["agency"].pk, "pk": others["team"].pk}
-    elif name in {
-        "administration:user",
-        "administration:user-edit",
-        "administration:user-status",
-        "administration:user-reset-second-factor",
-    }:
-        kwargs = {"pk": others["user"].pk}
-    elif name == "access:alert-read":
-        kwargs = {"pk": others["alert"].pk}
-    return reverse(name, kwargs=kwargs)
+    if name in KWARGS:
+        return reverse(name, kwargs=KWARGS[name](record, others))
+    # Every other person route takes the record's key; other routes take nothing.
+    return reverse(name, kwargs={"pk": record.pk} if name.startswith("people:") else {})
 
 
 def body_for(name: str) -> dict[str, str]:

@@ -107,7 +107,7 @@ def test_the_childs_own_words_show_beside_the_flags(client: Client, worker_and_c
     assert response.status_code == 302
     assert VoiceEntry.objects.get().said == "I just want to go back to my nan's"
     page = client.get(f"/people/{child.pk}/").text
-    top = page.split("Chronology")[0]
+    top = page.split('id="chronology"')[0]
     assert "I just want to go back to my nan&#x27;s" in top
     assert ChronologyEntry.objects.filter(person=child, kind="voice").exists()
 

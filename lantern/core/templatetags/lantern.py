@@ -9,25 +9,27 @@ from django import forms, template
 register = template.Library()
 
 
+# Most specific first: RadioSelect and CheckboxSelectMultiple are kinds of Select.
+_KINDS: list[tuple[type[forms.Widget], str]] = [
+    (forms.CheckboxInput, "checkbox"),
+    (forms.CheckboxSelectMultiple, "checkboxes"),
+    (forms.RadioSelect, "radios"),
+    (forms.Select, "select"),
+    (forms.Textarea, "textarea"),
+    (forms.HiddenInput, "hidden"),
+]
+
+
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
-    if isinstance(widget, forms.Select):
-        return "select"
-    if isinstance(widget, forms.Textarea):
-        return "textarea"
-    if isinstance(widget, forms.HiddenInput):
-        return "hidden"
-    return "input"
+    return next((kind for cls, kind in _KINDS if isinstance(widget, cls)), "input")
 
 
 _CLASSES = {
     "input": "govuk-input",
     "select": "govuk-select",
     "textarea": "govuk-textarea",
+    "checkbox": "govuk-checkboxes__input",
 }
 
 

@@ -44,6 +44,11 @@ class MergeRequest(LanternModel):
     )
     undone_at = models.DateTimeField(null=True, blank=True)
     undo_reason = models.TextField(blank=True)
+    added_involvements = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Involvements carried over to the kept record, ended again on undo.",
+    )
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
