@@ -12,20 +12,16 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from lantern.access.models import Involvement, Restriction
 from lantern.accounts.models import Agency, Role, Team, User
 from lantern.accounts.roles import RoleCode
-from lantern.chronology.models import ChronologyEntry
 from lantern.core.models import Code
-from lantern.people.models import Flag, Person, VoiceEntry
+from lantern.demo.families import families
+from lantern.demo.places import PRIMARY_PATTERNS, SECONDARY_PATTERNS, STREETS, WARDS
 
 DEFAULT_SEED = 20261127
 
@@ -41,59 +37,6 @@ SIZES = {
     "medium": Size("medium", people=100_000),
     "large": Size("large", people=1_000_000),
 }
-
-# Fenbridge: a made-up city. Postcode districts FB1-FB10 are not a real UK postcode area.
-WARDS: list[tuple[str, str]] = [
-    ("Abbeyfield", "FB1"),
-    ("Castlegate", "FB2"),
-    ("Eastmoor", "FB3"),
-    ("Fenside", "FB4"),
-    ("Kingsholme", "FB5"),
-    ("Marsh End", "FB6"),
-    ("Northgate", "FB7"),
-    ("Riverside", "FB8"),
-    ("Saltings", "FB9"),
-    ("Westbrook", "FB10"),
-]
-
-SECONDARY_PATTERNS = ["{ward} Academy", "{ward} High School", "{ward} Community College"]
-PRIMARY_PATTERNS = [
-    "{ward} Primary School",
-    "{street} Primary School",
-    "{ward} Infant and Junior School",
-]
-STREETS = [
-    "Alder Lane",
-    "Beacon Road",
-    "Cloverfield",
-    "Dunmore Street",
-    "Elm Grove",
-    "Foxhill",
-    "Greenacre",
-    "Hawthorn Way",
-    "Ivy Bank",
-    "Juniper Road",
-    "Larkrise",
-    "Meadowbank",
-    "Nettlecombe",
-    "Orchard Street",
-    "Pennyroyal",
-    "Quarry Hill",
-    "Rookery Lane",
-    "Sandpiper",
-    "Thistle Road",
-    "Upperton",
-    "Valley Road",
-    "Willowmere",
-    "Yarrow Close",
-    "Brookside",
-    "Cherry Tree",
-    "Daisyfield",
-    "Eastgate",
-    "Fernhill",
-    "Glebe Road",
-    "Harbour Road",
-]
 
 
 @dataclass
@@ -367,129 +310,7 @@ def stage_people(ctx: Context) -> None:
     """Children the partnership works with, their parents and carers, the professionals
     involved with each child, and a believable chronology for each. One child's record is
     restricted, as a relative of a member of staff would be."""
-    rng, fake = ctx.rng, ctx.fake
-    london = ZoneInfo("Europe/London")
-    person_type = ContentType.objects.get_for_model(Person)
-    social_workers = [u for u in ctx.users if u.is_active and u.has_role(RoleCode.SOCIAL_WORKER)]
-    officers = [u for u in ctx.users if u.has_role(RoleCode.POLICE_OFFICER)]
-    dsls = [u for u in ctx.users if u.has_role(RoleCode.SCHOOL_SAFEGUARDING_LEAD)]
-    mash_team = ctx.teams["mash"]
-    n_children = max(1, ctx.size.people // 5)
-    today = date(2026, 11, 27)  # fixed, so the same seed gives the same data on any day
-    batch = 5000
-    for start in range(0, n_children, batch):
-        children, adults, involvements, entries = [], [], [], []
-        flags: list[Flag] = []
-        voices: list[VoiceEntry] = []
-        for _ in range(min(batch, n_children - start)):
-            family = fake.last_name()
-            gender = rng.choice(["female", "male", "female", "male", "other"])
-            first = fake.first_name_female() if gender == "female" else fake.first_name_male()
-            dob = today - timedelta(days=rng.randint(365 * 10, 365 * 17 + 200))
-            child = Person(given_names=first, family_name=family, date_of_birth=dob, gender=gender)
-            children.append(child)
-            for _ in range(rng.choice([1, 1, 2])):
-                adults.append(
-                    Person(
-                        given_names=fake.first_name(),
-                        family_name=family,
-                        date_of_birth=dob - timedelta(days=rng.randint(365 * 20, 365 * 40)),
-                    )
-                )
-            worker = rng.choice(social_workers)
-            involvements.append(
-                Involvement(
-                    content_type=person_type,
-                    object_id=child.id,
-                    kind="allocated_worker",
-                    user=worker,
-                )
-            )
-            involvements.append(
-                Involvement(
-                    content_type=person_type,
-                    object_id=child.id,
-                    kind="allocated_team",
-                    team=mash_team,
-                )
-            )
-            dsl = rng.choice(dsls)
-            involvements.append(
-                Involvement(
-                    content_type=person_type, object_id=child.id, kind="professional", user=dsl
-                )
-            )
-            if rng.random() < 0.3:
-                involvements.append(
-                    Involvement(
-                        content_type=person_type,
-                        object_id=child.id,
-                        kind="professional",
-                        user=rng.choice(officers),
-                    )
-                )
-            if rng.random() < 0.35:
-                flags.append(
-                    Flag(
-                        person=child,
-                        owner=worker,
-                        reason=rng.choice(FLAG_REASONS),
-                        kind=rng.choice(
-                            ["sexual_exploitation", "criminal_exploitation", "missing_risk"]
-                        ),
-                        review_due=today + timedelta(days=rng.randint(-10, 80)),
-                    )
-                )
-            if rng.random() < 0.5:
-                voices.append(
-                    VoiceEntry(
-                        person=child,
-                        said=rng.choice(VOICES),
-                        recorded_by=worker,
-                        occurred_at=datetime.combine(
-                            today - timedelta(days=rng.randint(2, 60)), time(16, 0), london
-                        ),
-                    )
-                )
-            days_ago = sorted(rng.sample(range(1, 400), rng.randint(3, 8)), reverse=True)
-            for index, ago in enumerate(days_ago):
-                kind, summary, significance = CHILD_EVENTS[index % len(CHILD_EVENTS)]
-                author = dsl if kind == "referral" else worker
-                occurred = datetime.combine(
-                    today - timedelta(days=ago),
-                    time(rng.randint(8, 20), rng.choice([0, 15, 30, 45])),
-                    london,
-                )
-                entries.append(
-                    ChronologyEntry(
-                        person=child,
-                        kind=kind,
-                        significance=significance,
-                        occurred_at=occurred,
-                        recorded_at=occurred + timedelta(hours=rng.randint(1, 30)),
-                        summary=summary.format(school=str(dsl.agency)),
-                        author=author,
-                        source_agency=author.agency,
-                    )
-                )
-        Person.objects.bulk_create(children + adults)
-        Involvement.objects.bulk_create(involvements)
-        ChronologyEntry.objects.bulk_create(entries)
-        Flag.objects.bulk_create(flags)
-        VoiceEntry.objects.bulk_create(voices)
-        if start == 0:
-            restricted = children[0]
-            managers = [u for u in ctx.users if u.has_role(RoleCode.MASH_MANAGER)]
-            restriction = Restriction.objects.create(
-                content_type=person_type,
-                object_id=restricted.id,
-                reason="staff_relative",
-                explanation="A relative of a member of the council's staff.",
-                owner=managers[0],
-                review_due=today + timedelta(days=60),
-            )
-            restriction.members.set([managers[0], social_workers[0]])
-        ctx.people += len(children) + len(adults)
+    families(ctx, chronology=CHILD_EVENTS, flag_reasons=FLAG_REASONS, voices=VOICES)
 
 
 STAGES: list[Stage] = [stage_agencies, stage_users, stage_people]
