@@ -32,7 +32,7 @@ HANDLING_CHOICES = [
 
 class NoteForm(forms.Form):
     occurred_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
         error_messages={
             "required": "Enter when it happened.",
             "invalid": "Enter when it happened as a real date and time.",

@@ -9,6 +9,7 @@ the equally made-up Westmarsh (postcode area WM, which is not a real UK postcode
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -341,7 +342,7 @@ def _household(
                     valid_from=_born(child),
                 )
             )
-    for older, younger in zip(home.children, home.children[1:], strict=False):
+    for older, younger in itertools.combinations(home.children, 2):
         batch.relationships.append(
             Relationship(
                 person=older,
@@ -393,6 +394,19 @@ def _status(ctx: Any, batch: Batch, child: Person, age: int, codes: dict[str, An
         home = next(a for a in reversed(batch.addresses) if a.person is child)
         start = max(start, home.valid_from + timedelta(days=1))
         home.valid_to = start - timedelta(days=1)
+        for link in batch.relationships:  # they no longer live with their family
+            if child in (link.person, link.other):
+                link.lives_with = False
+        batch.entries.append(
+            ChronologyEntry(
+                person=child,
+                kind="record",
+                significance="significant",
+                occurred_at=_at(start, rng),
+                summary=f"Became looked after; placed by {placed_by}"
+                + (" out of area" if out_of_area else ""),
+            )
+        )
         elsewhere = out_of_area and placed_by == "Fenbridge City Council"
         if elsewhere:  # Westmarsh: made up too, and also at sea, further north
             district = f"WM{rng.randint(1, 6)}"
@@ -418,12 +432,17 @@ def _status(ctx: Any, batch: Batch, child: Person, age: int, codes: dict[str, An
             )
         )
     elif roll < 0.30:
+        category = codes["cp"][rng.choice(["SAB", "SAB", "NEG", "EMO", "MUL", "PHY"])]
         batch.statuses.append(
-            LegalStatus(
+            LegalStatus(person=child, kind="child_protection", code=category, valid_from=start)
+        )
+        batch.entries.append(
+            ChronologyEntry(
                 person=child,
-                kind="child_protection",
-                code=codes["cp"][rng.choice(["SAB", "SAB", "NEG", "EMO", "MUL", "PHY"])],
-                valid_from=start,
+                kind="meeting",
+                significance="significant",
+                occurred_at=_at(start, rng),
+                summary=f"Initial child protection conference: plan under {category.label.lower()}",
             )
         )
     elif roll < 0.85:

@@ -3,9 +3,10 @@ and say clearly what is missing."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lantern.accounts.models import User
@@ -29,7 +30,7 @@ from lantern.people.services import Birth
 def _date(label: str, *, required: bool = True) -> forms.DateField:
     return forms.DateField(
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={
             "required": f"Enter the {label}.",
             "invalid": f"Enter the {label} as a real date, like 27 3 2012.",
@@ -53,7 +54,10 @@ class PersonForm(forms.Form):
     """A person's details: used to add a person and to correct their details."""
 
     kind = forms.ChoiceField(
-        choices=PersonKind.choices, initial=PersonKind.CHILD, widget=forms.RadioSelect
+        choices=PersonKind.choices,
+        initial=PersonKind.CHILD,
+        required=False,
+        widget=forms.RadioSelect,
     )
     given_names = forms.CharField(
         max_length=200, error_messages={"required": "Enter the person's given names."}
@@ -65,8 +69,8 @@ class PersonForm(forms.Form):
     birth_precision = forms.ChoiceField(
         choices=BirthPrecision.choices,
         initial=BirthPrecision.EXACT,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say how much of the date of birth is known."},
     )
     date_of_birth = _date("date of birth", required=False)
     birth_year = forms.IntegerField(
@@ -78,20 +82,58 @@ class PersonForm(forms.Form):
     age_high = forms.IntegerField(
         required=False, min_value=0, error_messages={"invalid": "Enter the age in years."}
     )
-    gender = forms.ChoiceField(choices=Gender.choices, initial=Gender.NOT_KNOWN)
-    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.NOT_KNOWN, label="Sex as recorded")
+    gender = forms.ChoiceField(choices=Gender.choices, initial=Gender.NOT_KNOWN, required=False)
+    sex = forms.ChoiceField(
+        choices=Sex.choices, initial=Sex.NOT_KNOWN, required=False, label="Sex as recorded"
+    )
     ethnicity = forms.ModelChoiceField(queryset=Code.objects.none(), required=False)
     first_language = forms.CharField(max_length=100, required=False)
     interpreter_needed = forms.BooleanField(required=False, label="Needs an interpreter")
     disability = forms.CharField(max_length=300, required=False)
     special_needs = forms.ChoiceField(
-        choices=SpecialNeeds.choices, initial=SpecialNeeds.NONE, label="Special educational needs"
+        choices=SpecialNeeds.choices,
+        initial=SpecialNeeds.NONE,
+        required=False,
+        label="Special educational needs",
     )
     immigration_status = forms.ChoiceField(choices=ImmigrationStatus.choices, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ethnicity"].queryset = _codes("ethnicity")  # type: ignore[attr-defined]
+
+    #: What an unanswered choice means (a form posted by a script may leave them out).
+    DEFAULTS: ClassVar[dict[str, str]] = {
+        "kind": PersonKind.CHILD,
+        "gender": Gender.NOT_KNOWN,
+        "sex": Sex.NOT_KNOWN,
+        "special_needs": SpecialNeeds.NONE,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for key, value in self.DEFAULTS.items():
+            if not data.get(key):
+                data[key] = value
+        if not data.get("birth_precision"):
+            data["birth_precision"] = (
+                BirthPrecision.EXACT
+                if data.get("date_of_birth")
+                else BirthPrecision.YEAR
+                if data.get("birth_year")
+                else BirthPrecision.ESTIMATED
+                if data.get("age_low") is not None
+                else BirthPrecision.NOT_KNOWN
+            )
+        birth_fields = ("date_of_birth", "birth_year", "age_low", "age_high")
+        if not any(field in self.errors for field in birth_fields):
+            # The same check the service makes, so every mistake shows at once.
+            try:
+                self.birth().bounds()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return data
 
     def birth(self) -> Birth:
         data = self.cleaned_data

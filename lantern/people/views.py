@@ -79,7 +79,7 @@ class FlagForm(forms.Form):
         error_messages={"required": "Explain why the flag is needed."},
     )
     review_due = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={
             "required": "Enter a review date.",
             "invalid": "Enter the review date as a real date.",
@@ -101,7 +101,7 @@ class VoiceForm(forms.Form):
     )
     wishes_and_feelings = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     occurred_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
         error_messages={
             "required": "Enter when they said it.",
             "invalid": "Enter when they said it as a real date and time.",
@@ -141,7 +141,7 @@ class RestrictForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     review_due = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={
             "required": "Enter the date by which the restriction must be reviewed.",
             "invalid": "Enter the review date as a real date.",
@@ -503,7 +503,7 @@ class RestrictionReviewForm(forms.Form):
     )
     review_due = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={"invalid": "Enter the next review date as a real date."},
     )
     note = forms.CharField(

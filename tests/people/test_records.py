@@ -281,3 +281,12 @@ def test_a_social_worker_cannot_archive(client: Client, signed_in: Any) -> None:
     assert client.post(f"/people/{child.pk}/archive/", {"reason": "x"}).status_code == 403
     child.refresh_from_db()
     assert child.archived_at is None
+
+
+def test_the_edit_page_shows_the_current_details(client: Client, signed_in: Any) -> None:
+    worker = signed_in("social_worker")
+    child = person(given_names="Kacey", family_name="Brennan", date_of_birth=date(2011, 5, 2))
+    involve(child, user=worker)
+    page = client.get(f"/people/{child.pk}/edit/").text
+    assert 'value="2011-05-02"' in page  # a date input only shows an ISO date
+    assert f'name="version" value="{child.version}"' in page
