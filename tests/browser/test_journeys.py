@@ -142,3 +142,45 @@ def test_passkey_is_added_then_offered_first_at_sign_in(page: Any, lantern: Serv
         "action='auth.signed_in', detail__method='passkey').count())",
     ).split()
     assert audited == ["1", "1"]
+
+
+def test_triage_finds_a_child_then_adds_one_only_after_checking(page: Any, lantern: Server) -> None:
+    """Search by a misspelt name and an age; the person page, the family view; adding a
+    person shows likely matches first and asks why a strong match is someone else."""
+    triage = user_with_role(lantern, "mash_triage_worker")
+    child = lantern.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from lantern.people.models import Relationship;"
+        "r = Relationship.objects.filter(kind='sibling').select_related('person')"
+        ".order_by('person__family_name').first();"
+        "p = r.person;"
+        "print(p.given_names.split()[0], p.family_name, p.date_of_birth.strftime('%d/%m/%Y'))",
+    ).split()
+    given, family, born = child[0], child[1], child[2]
+    sign_in(page, lantern, triage)
+    misspelt = family[:-1] + family[-1] * 2  # a doubled last letter
+    page.goto(f"{lantern.url}/people/?q={given}+{misspelt}+{born}")
+    first = page.locator("tbody tr").first
+    assert f"{given}" in first.inner_text()
+    assert accessibility_violations(page) == []
+    first.locator("a").first.click()
+    assert family in page.inner_text("h1")
+    assert accessibility_violations(page) == []
+    page.click("a:has-text('Family and household')")
+    assert "Brother or sister" in page.inner_text("main")
+    assert accessibility_violations(page) == []
+
+    page.goto(f"{lantern.url}/people/new/")
+    assert accessibility_violations(page) == []
+    page.fill("#id_given_names", given)
+    page.fill("#id_family_name", family)
+    day, month, year = born.split("/")
+    page.fill("#id_date_of_birth", f"{year}-{month}-{day}")
+    page.click("main button:has-text('Save')")
+    assert "may be the same person" in page.inner_text(".govuk-notification-banner")
+    assert accessibility_violations(page) == []
+    page.click("main button:has-text('Add as a new person')")
+    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
+    assert "say why this is someone else" in page.inner_text(".govuk-error-summary")
