@@ -117,6 +117,7 @@ SPEC: dict[str, dict[str, Who]] = {
     "people:flag-end": {"GET": sees, "POST": sees},
     "people:voice-new": {"GET": sees, "POST": sees},
     "people:addendum-new": {"GET": sees, "POST": sees},
+    "people:chronology-export": {"GET": sees},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
