@@ -44,7 +44,7 @@ MARKING = "OFFICIAL-SENSITIVE: contains personal data about a child"
 HANDLING_LABELS = {
     "police_only": "Police only",
     "health_only": "Health only",
-    "sealed": "Sealed (author only)",
+    "sealed": "Sealed",
 }
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -52,7 +52,7 @@ MARGIN = 15 * mm
 TOP = 22 * mm  # room for the marking above the frame
 BOTTOM = 24 * mm  # room for the marking, the document line and the page number
 HEADINGS_HEIGHT = 7 * mm
-COLUMNS = [("When", 31 * mm), ("Type", 29 * mm), ("Entry", 86 * mm), ("Source", 34 * mm)]
+COLUMNS = [("When", 27 * mm), ("Type", 31 * mm), ("Entry", 88 * mm), ("Source", 34 * mm)]
 COLUMN_WIDTHS = [width for _, width in COLUMNS]
 
 
@@ -114,6 +114,11 @@ def text(value: str) -> str:
 
 def _when(value: datetime) -> str:
     return dateformat.format(timezone.localtime(value), "j F Y H:i")
+
+
+def _when_lines(value: datetime) -> list[str]:
+    local = timezone.localtime(value)
+    return [dateformat.format(local, "j M Y"), dateformat.format(local, "H:i")]
 
 
 def _same_minute(a: datetime, b: datetime) -> bool:
@@ -243,15 +248,17 @@ def _entry_text(entry: ChronologyEntry, styles: dict[str, ParagraphStyle]) -> li
 
 def _entry_row(entry: ChronologyEntry, styles: dict[str, ParagraphStyle]) -> Table:
     cell = styles["cell"]
-    when = [Paragraph(text(_when(entry.occurred_at)), cell)]
+    # The when and type cells are plain lines rather than paragraphs: reportlab draws them
+    # without wrapping, which takes a third off the time of a long export.
+    when = _when_lines(entry.occurred_at)
     if not _same_minute(entry.recorded_at, entry.occurred_at):
-        when.append(Paragraph(f"<i>Recorded {text(_when(entry.recorded_at))}</i>", cell))
-    kind = [Paragraph(text(entry.get_kind_display()), cell)]
+        when += ["Recorded", *_when_lines(entry.recorded_at)]
+    kind = [entry.get_kind_display()]
     significant = entry.significance == Significance.SIGNIFICANT
     if significant:
-        kind.append(Paragraph("<b>Significant</b>", cell))
+        kind.append("SIGNIFICANT")
     if entry.handling in HANDLING_LABELS:
-        kind.append(Paragraph(f"<i>{HANDLING_LABELS[entry.handling]}</i>", cell))
+        kind.append(HANDLING_LABELS[entry.handling])
     source = [
         Paragraph(text(value), cell)
         for value in [
@@ -261,12 +268,13 @@ def _entry_row(entry: ChronologyEntry, styles: dict[str, ParagraphStyle]) -> Tab
         if value
     ] or [Paragraph("<i>Recorded by the system</i>", cell)]
     row = Table(
-        [[when, kind, _entry_text(entry, styles), source]],
+        [["\n".join(when), "\n".join(kind), _entry_text(entry, styles), source]],
         colWidths=COLUMN_WIDTHS,
         splitInRow=_may_break(entry),
     )
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (1, 0), FONT, 8.5, 10.5),
         ("BOX", (0, 0), (-1, -1), 0.5, colors.HexColor("#505a5f")),
         ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
         ("TOPPADDING", (0, 0), (-1, -1), 3),

@@ -86,7 +86,7 @@ def test_the_pdf_holds_every_entry_with_its_details(
     assert "Entries: 2, with 1 addenda" in text
     assert "Home visit <unannounced> & brief" in text
     assert "Spoke with carer. Bedroom had new phone." in text
-    assert "Significant" in text
+    assert "Case note SIGNIFICANT" in text
     assert "Carer is the aunt, not mother." in text
     assert "He said I owe him for the phone" in text
     assert "Where: Bedroom, Flat 3" in text
@@ -266,7 +266,7 @@ def test_handling_rules_apply_as_on_the_page(
     text = " ".join(pages_of(export(client, child)))
     assert "Open note" in text
     assert "My own sealed note" in text
-    assert "Sealed (author only)" in text
+    assert "Case note Sealed" in text
     assert "Colleague's sealed note" not in text
     assert "Colleague's sealed addendum" not in text
     assert "Police intelligence" not in text
