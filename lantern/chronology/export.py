@@ -92,16 +92,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=18, leading=22),
         "heading": ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=11, leading=14),
         "intro": ParagraphStyle("intro", parent=body, fontSize=10, leading=13, spaceAfter=3),
-        "body": body,
         "cell": ParagraphStyle("cell", parent=body, spaceAfter=2),
         "quote": ParagraphStyle("quote", parent=body, leftIndent=6, spaceAfter=2),
         "addendum": ParagraphStyle(
-            "addendum",
-            parent=body,
-            leftIndent=6,
-            borderPadding=(2, 0, 2, 3),
-            spaceBefore=3,
-            spaceAfter=2,
+            "addendum", parent=body, leftIndent=6, spaceBefore=3, spaceAfter=2
         ),
         "th": ParagraphStyle("th", parent=body, fontName=BOLD, textColor=colors.white),
     }
@@ -122,9 +116,8 @@ def _when_lines(value: datetime) -> list[str]:
 
 
 def _same_minute(a: datetime, b: datetime) -> bool:
-    return timezone.localtime(a).replace(second=0, microsecond=0) == timezone.localtime(b).replace(
-        second=0, microsecond=0
-    )
+    """As the page decides whether to show when an entry was recorded."""
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
 
 
 def _fit(line: str, font: str, size: float, width: float) -> str:
@@ -249,7 +242,7 @@ def _entry_text(entry: ChronologyEntry, styles: dict[str, ParagraphStyle]) -> li
 def _entry_row(entry: ChronologyEntry, styles: dict[str, ParagraphStyle]) -> Table:
     cell = styles["cell"]
     # The when and type cells are plain lines rather than paragraphs: reportlab draws them
-    # without wrapping, which takes a third off the time of a long export.
+    # without measuring and wrapping them, which saves about 15% of a long export's time.
     when = _when_lines(entry.occurred_at)
     if not _same_minute(entry.recorded_at, entry.occurred_at):
         when += ["Recorded", *_when_lines(entry.recorded_at)]
