@@ -72,6 +72,7 @@ POLICY: dict[str, Rule] = {
     ),
     "records.access_log": Rule(Stage.VERIFIED, personal_data=True),
     "chronology.write": Rule(Stage.VERIFIED, personal_data=True),
+    "chronology.export": Rule(Stage.VERIFIED, personal_data=True),
     "records.break_glass": Rule(Stage.VERIFIED),
     "records.restrict": Rule(Stage.VERIFIED, personal_data=True),
     "alerts.view": Rule(Stage.VERIFIED),

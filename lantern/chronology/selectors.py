@@ -4,15 +4,31 @@ already fetched them through `access_record`), and only items whose handling all
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lantern.access.handling import Handling, handlings_open_to
 from lantern.chronology.models import ChronologyEntry, EntryKind
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _uuid_or_blank(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -22,6 +38,45 @@ class TimelineFilter:
     significant_only: bool = False
     start: date | None = None
     end: date | None = None
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> TimelineFilter:
+        """The filters as the person page's form sends them (`agency`, `kind`, `significant`,
+        `from`, `to`); anything malformed is ignored rather than refused, as on the page."""
+        kind = params.get("kind", "")
+        return cls(
+            agency=_uuid_or_blank(params.get("agency", "")),
+            kind=kind if kind in EntryKind.values else "",
+            significant_only=params.get("significant") == "1",
+            start=_date(params.get("from", "")),
+            end=_date(params.get("to", "")),
+        )
+
+    @property
+    def query_string(self) -> str:
+        """The same filters as a query string, for links that carry them (the PDF export)."""
+        params = {
+            "agency": self.agency,
+            "kind": self.kind,
+            "significant": "1" if self.significant_only else "",
+            "from": self.start.isoformat() if self.start else "",
+            "to": self.end.isoformat() if self.end else "",
+        }
+        return urlencode({key: value for key, value in params.items() if value})
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the audit trail: plain JSON values."""
+        return {
+            "agency": self.agency,
+            "kind": self.kind,
+            "significant_only": self.significant_only,
+            "from": self.start.isoformat() if self.start else "",
+            "to": self.end.isoformat() if self.end else "",
+        }
+
+    @property
+    def active(self) -> bool:
+        return bool(self.agency or self.kind or self.significant_only or self.start or self.end)
 
 
 def _handling_q(user: Any) -> Q:

@@ -1,4 +1,4 @@
-"""Adding case notes and addenda to a person's chronology."""
+"""Adding case notes and addenda to a person's chronology, and exporting it as a PDF."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from lantern.access.audit import audit_record
 from lantern.access.handling import Handling, handlings_open_to
 from lantern.access.policy import declare_action
 from lantern.access.scopes import is_uuid
 from lantern.accounts.models import user_of
+from lantern.chronology.export import chronology_pdf
 from lantern.chronology.models import ChronologyEntry, Significance
+from lantern.chronology.selectors import TimelineFilter
 from lantern.chronology.services import addendum_add, case_note_add
 from lantern.core.drafts import draft_discard, form_for
 from lantern.core.forms import add_service_errors, render_form
@@ -136,3 +139,23 @@ def addendum_new(request: HttpRequest, pk: str, entry: str) -> HttpResponse:
         "chronology/addendum_new.html",
         {"form": form, "person": person, "original": original},
     )
+
+
+@declare_action("chronology.export")
+@require_GET
+def chronology_export(request: HttpRequest, pk: str) -> HttpResponse:
+    """The chronology as a PDF, with the person page's filters; every export is audited with
+    the filters used and the number of entries it held."""
+    person, _ = person_for(request, pk, purpose="export the chronology")
+    filters = TimelineFilter.from_query(request.GET)
+    pdf = chronology_pdf(user=user_of(request), person=person, filters=filters)
+    audit_record(
+        action="chronology.exported",
+        request=request,
+        obj=person,
+        detail={"filters": filters.as_dict(), "entries": pdf.entries, "addenda": pdf.addenda},
+    )
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    # The file name holds no personal data: downloads folders and mail attachments show it.
+    response["Content-Disposition"] = f'attachment; filename="{pdf.filename}"'
+    return response

@@ -42,5 +42,6 @@ urlpatterns = [
     path("<str:pk>/flags/<str:flag>/end/", views.flag_end_view, name="flag-end"),
     path("<str:pk>/voice/new/", views.voice_new, name="voice-new"),
     path("<str:pk>/notes/new/", chronology.note_new, name="note-new"),
+    path("<str:pk>/chronology.pdf", chronology.chronology_export, name="chronology-export"),
     path("<str:pk>/chronology/<str:entry>/addendum/", chronology.addendum_new, name="addendum-new"),
 ]

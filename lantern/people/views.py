@@ -52,11 +52,6 @@ PAGE_SIZE = 25
 TIMELINE_PAGE = 50
 
 
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 class IdentifierForm(forms.Form):
@@ -274,13 +269,7 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         object_id=person.pk,
         lifted_at__isnull=True,
     ).first()
-    filters = TimelineFilter(
-        agency=request.GET.get("agency", "") if is_uuid(request.GET.get("agency", "")) else "",
-        kind=request.GET.get("kind", "") if request.GET.get("kind") in EntryKind.values else "",
-        significant_only=request.GET.get("significant") == "1",
-        start=_date(request.GET.get("from", "")),
-        end=_date(request.GET.get("to", "")),
-    )
+    filters = TimelineFilter.from_query(request.GET)
     entries = Paginator(timeline(user, person, filters), TIMELINE_PAGE).get_page(
         request.GET.get("page")
     )

@@ -56,6 +56,7 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "people:merges": ("", ["person.merges_listed"]),
     "people:merge-decide": ("", ["person.merge_viewed"]),
     "people:merge-undo": ("", ["person.merge_viewed"]),
+    "people:chronology-export": ("", ["person.viewed", "chronology.exported"]),
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
     "access:report": ("", ["audit.report_viewed"]),
@@ -156,6 +157,7 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "people:person": {"pk": child.pk},
         "people:access-log": {"pk": child.pk},
         "people:restrict": {"pk": child.pk},
+        "people:chronology-export": {"pk": child.pk},
         "administration:user": {"pk": user.pk},
     }
     reads = [(name, *EXPECTED[name]) for name in EXPECTED] + EXTRA_READS

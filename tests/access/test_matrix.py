@@ -150,6 +150,7 @@ SPEC: dict[str, dict[str, Who]] = {
         "POST": only(RoleCode.MASH_MANAGER),
     },
     "people:merge-undo": {"GET": only(RoleCode.MASH_MANAGER), "POST": only(RoleCode.MASH_MANAGER)},
+    "people:chronology-export": {"GET": sees},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
