@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -50,8 +50,6 @@ from lantern.people.services import (
 
 PAGE_SIZE = 25
 TIMELINE_PAGE = 50
-
-
 
 
 class IdentifierForm(forms.Form):
