@@ -118,3 +118,13 @@ def timeline(user: Any, person: Any, filters: TimelineFilter) -> QuerySet[Chrono
     if filters.end:
         entries = entries.filter(occurred_at__lte=datetime.combine(filters.end, time.max, zone))
     return entries
+
+
+def entry_for(user: Any, person: Any, pk: str) -> ChronologyEntry | None:
+    """One entry of the person's timeline (merged records included) that the user may see,
+    by the same handling rule as the timeline: a sealed entry only for its author."""
+    return (
+        ChronologyEntry.objects.filter(person_id__in=[person.pk, *_merged_into(person)], pk=pk)
+        .filter(_handling_q(user))
+        .first()
+    )

@@ -18,8 +18,8 @@ from lantern.access.policy import declare_action
 from lantern.access.scopes import is_uuid
 from lantern.accounts.models import user_of
 from lantern.chronology.export import chronology_pdf
-from lantern.chronology.models import ChronologyEntry, Significance
-from lantern.chronology.selectors import TimelineFilter
+from lantern.chronology.models import Significance
+from lantern.chronology.selectors import TimelineFilter, entry_for
 from lantern.chronology.services import addendum_add, case_note_add
 from lantern.core.drafts import draft_discard, form_for
 from lantern.core.forms import add_service_errors, render_form
@@ -114,13 +114,7 @@ def note_new(request: HttpRequest, pk: str) -> HttpResponse:
 def addendum_new(request: HttpRequest, pk: str, entry: str) -> HttpResponse:
     person, _ = person_for(request, pk, purpose="chronology")
     user = user_of(request)
-    original = (
-        ChronologyEntry.objects.filter(person=person, pk=entry)
-        .filter(handling__in=handlings_open_to(user))
-        .first()
-        if is_uuid(entry)
-        else None
-    )
+    original = entry_for(user, person, entry) if is_uuid(entry) else None
     if original is None:
         raise Http404
     form = AddendumForm(request.POST or None)

@@ -159,7 +159,7 @@ def test_sealed_entries_only_for_their_author(
     client: Client, child_of: Any, make_user: Any
 ) -> None:
     author, child = child_of("social_worker")
-    chronology_append(
+    sealed = chronology_append(
         person=child,
         kind="note",
         summary="Sealed note",
@@ -168,6 +168,9 @@ def test_sealed_entries_only_for_their_author(
         handling="sealed",
     )
     assert "Sealed note" in client.get(f"/people/{child.pk}/").text
+    # Its author can correct it with an addendum, like any other entry they can see.
+    addendum = f"/people/{child.pk}/chronology/{sealed.pk}/addendum/"
+    assert client.get(addendum).status_code == 200
     colleague = make_user("social_worker", agency=author.agency)
     involve(child, user=colleague)
     other = Client()
@@ -175,6 +178,7 @@ def test_sealed_entries_only_for_their_author(
 
     sign_in(other, colleague)
     assert "Sealed note" not in other.get(f"/people/{child.pk}/").text
+    assert other.get(addendum).status_code == 404
 
 
 def test_a_worker_cannot_mark_a_note_police_only_unless_police(
