@@ -84,7 +84,17 @@ def _handling_q(user: Any) -> Q:
 
 
 def _merged_into(person: Any) -> list[Any]:
-    return list(person.merged_records.values_list("pk", flat=True))
+    """Records merged into this one, and into those (a merge of a merge), in one query per
+    level; merges are rare, so this is one short query for almost every person."""
+    found: list[Any] = []
+    level = [person.pk]
+    while level:
+        level = list(
+            type(person).objects.filter(merged_into__in=level).values_list("pk", flat=True)
+        )
+        level = [pk for pk in level if pk not in found and pk != person.pk]
+        found += level
+    return found
 
 
 def timeline(user: Any, person: Any, filters: TimelineFilter) -> QuerySet[ChronologyEntry]:

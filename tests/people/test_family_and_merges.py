@@ -195,3 +195,19 @@ def test_the_merge_pages_for_a_manager(client: Client, duplicates: Any) -> None:
     merge.refresh_from_db()
     assert merge.status == "approved"
     assert merge.decided_by == manager
+
+
+def test_a_merge_of_a_merge_keeps_every_history(make_user: Any) -> None:
+    from lantern.chronology.selectors import TimelineFilter, timeline
+
+    asker, manager = make_user("mash_manager"), make_user("mash_manager")
+    first, second, third = person(given_names="A"), person(given_names="B"), person(given_names="C")
+    for record in (first, second, third):
+        chronology_append(
+            person=record, kind="note", summary=f"Note on {record}", occurred_at=timezone.now()
+        )
+    for merged, kept in ((first, second), (second, third)):
+        merge = merge_request(request=None, actor=asker, kept=kept, merged=merged, reason="Same")
+        merge_decide(request=None, actor=manager, merge=merge, approve=True, note="Checked")
+    summaries = {e.summary for e in timeline(manager, third, TimelineFilter())}
+    assert {"Note on A Ashby", "Note on B Ashby", "Note on C Ashby"} <= summaries
