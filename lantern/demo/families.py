@@ -287,9 +287,94 @@ def families(ctx: Any, *, chronology: Any, flag_reasons: list[str], voices: list
         if len(batch.people) > 4000:
             batch.save()
             batch = Batch()
+    _unaccompanied(ctx, batch, codes=codes, lac=lac_codes, by_phase=by_phase, points=points)
     batch.save()
     if first_child is not None:
         _restrict(ctx, first_child, person_type, social_workers)
+
+
+def _unaccompanied(
+    ctx: Any,
+    batch: Batch,
+    *,
+    codes: dict[str, Code],
+    lac: dict[str, Code],
+    by_phase: dict[str, list[School]],
+    points: list[tuple[float, float]],
+) -> None:
+    """A few unaccompanied asylum-seeking children: no family here, a date of birth not
+    known (an age range estimated on arrival), looked after under section 20, in supported
+    accommodation or foster care, at college with an interpreter."""
+    rng = ctx.rng
+    for _ in range(max(2, ctx.size.people // 400)):
+        arrived = TODAY - timedelta(days=rng.randint(60, 500))
+        low = rng.choice([14, 15, 16])
+        earliest = arrived.replace(year=arrived.year - low - 2) + timedelta(days=1)
+        latest = arrived.replace(year=arrived.year - low)
+        ethnicity = codes[rng.choice(["BAFR", "OOTH", "AOTH"])]
+        child = Person(
+            kind="child",
+            given_names=rng.choice(["Abdi", "Dawit", "Hamid", "Yonas", "Omar", "Karwan"]),
+            family_name=rng.choice(["Hassan", "Tesfaye", "Rahimi", "Ahmed", "Berhe"]),
+            birth_precision="estimated",
+            born_earliest=earliest,
+            born_latest=latest,
+            gender="male",
+            sex="male",
+            ethnicity=ethnicity,
+            first_language=rng.choice(["Tigrinya", "Arabic", "Pashto", "Kurdish"]),
+            interpreter_needed=True,
+            immigration_status="uasc",
+        )
+        batch.people.append(child)
+        batch.names.append(
+            PersonName(
+                person=child,
+                kind="legal",
+                given_names=child.given_names,
+                family_name=child.family_name,
+                source="Home Office referral",
+            )
+        )
+        ward = rng.randrange(len(WARDS))
+        lat, lon = points[ward]
+        batch.addresses.append(
+            Address(
+                person=child,
+                kind=rng.choice(["supported", "placement"]),
+                line1=f"{rng.randint(1, 60)} {rng.choice(PLACEMENT_STREETS)}",
+                town="Fenbridge",
+                postcode=_postcode(rng, WARDS[ward][1]),
+                latitude=Decimal(str(lat)),
+                longitude=Decimal(str(lon)),
+                placement_provider=rng.choice(PROVIDERS),
+                valid_from=arrived,
+                source="Placement record",
+            )
+        )
+        batch.statuses.append(
+            LegalStatus(
+                person=child,
+                kind="looked_after",
+                code=lac["V2"],
+                placing_authority="Fenbridge City Council",
+                valid_from=arrived,
+            )
+        )
+        batch.enrolments.append(
+            Enrolment(person=child, school=by_phase["college"][0], valid_from=arrived)
+        )
+        batch.entries.append(
+            ChronologyEntry(
+                person=child,
+                kind="record",
+                significance="significant",
+                occurred_at=_at(arrived, rng),
+                summary="Arrived in Fenbridge unaccompanied; accommodated under section 20; "
+                f"age estimated {low} to {low + 1}",
+            )
+        )
+        ctx.people += 1
 
 
 def _household(

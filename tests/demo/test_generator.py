@@ -100,9 +100,12 @@ def test_demo_children_have_workers_schools_and_a_story() -> None:
     from lantern.people.models import Person
 
     ctx = generate(password=PASSWORD)
-    children = Person.objects.filter(kind="child")
+    children = Person.objects.filter(kind="child").exclude(immigration_status="uasc")
     # Whole households are made, so the last one may take the count a little over.
     assert ctx.size.people // 5 <= children.count() < ctx.size.people // 5 + 3
+    unaccompanied = Person.objects.filter(immigration_status="uasc")
+    assert unaccompanied.count() == 5
+    assert {p.birth_precision for p in unaccompanied} == {"estimated"}
     assert ctx.people > children.count()  # their parents and carers too
     child = (
         children.exclude(id__in=Restriction.objects.values("object_id"))
