@@ -25,6 +25,7 @@ from lantern.accounts.models import Agency, Role, Team, User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import ChronologyEntry
 from lantern.core.models import Code
+from lantern.demo.population import bulk_population
 from lantern.people.models import Flag, Person, VoiceEntry
 
 DEFAULT_SEED = 20261127
@@ -367,6 +368,9 @@ def stage_people(ctx: Context) -> None:
     """Children the partnership works with, their parents and carers, the professionals
     involved with each child, and a believable chronology for each. One child's record is
     restricted, as a relative of a member of staff would be."""
+    if ctx.size.name != "small":
+        bulk_population(ctx)  # a city's worth of people for the benchmarks, by COPY
+        return
     rng, fake = ctx.rng, ctx.fake
     london = ZoneInfo("Europe/London")
     person_type = ContentType.objects.get_for_model(Person)
