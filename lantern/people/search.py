@@ -208,6 +208,10 @@ def _years_before(day: date, years: int) -> date:
 #: of the name or a date of birth rather than paging through them all.
 RESULT_LIMIT = 500
 
+#: Candidates looked up in the user's scope when one name alone matches more (see
+#: `_visible_candidates`).
+PRE_RANK_LIMIT = 4 * RESULT_LIMIT
+
 #: How alike (pg_trgm similarity, 0 to 1) a word of a recorded name must be to a typed word
 #: to be one it may stand for. 0.25 keeps nearly every single slip ("Baler" for Baker is
 #: 0.33, "Iqda" for Iqra 0.25); the vocabulary is small, so a low bar costs little.
@@ -462,6 +466,26 @@ def _narrow(terms: SearchTerms, people: QuerySet[Person], today: date) -> QueryS
     return people
 
 
+def _visible_candidates(
+    terms: SearchTerms, people: QuerySet[Person], name_scores: dict[Any, float]
+) -> list[tuple[Any, ...]]:
+    """The candidates the user may see and the filters keep, with what ranking needs. One
+    common name alone ("Olivia") gives tens of thousands of candidates: without a date the
+    rank is the name's score alone, so only the best PRE_RANK_LIMIT are looked up, unless
+    the scope or the filters leave too few of them to fill the page."""
+    fields = ("pk", "family_name", "given_names", "date_of_birth", "born_earliest", "born_latest")
+
+    def lookup(ids: list[Any]) -> list[tuple[Any, ...]]:
+        return list(people.filter(_AnyOf(F("pk"), _ids(ids))).values_list(*fields))
+
+    ids = list(name_scores)
+    if terms.dates or len(ids) <= PRE_RANK_LIMIT:
+        return lookup(ids)
+    ids.sort(key=lambda pk: (-name_scores[pk], pk.int))
+    best = lookup(ids[:PRE_RANK_LIMIT])
+    return best if len(best) > RESULT_LIMIT else lookup(ids)
+
+
 def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Person]:
     """People in `visible` (already the user's scope) matching `terms`, best first, each with
     a `rank` (name agreement 0 to 1 plus date-of-birth agreement 0 to 1). Names and dates of
@@ -492,11 +516,11 @@ def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Per
             )
         for person_id, score in _scored_names(terms):
             name_scores[person_id] = max(score, name_scores.get(person_id, 0.0))
-        candidates = people.filter(_AnyOf(F("pk"), _ids(list(name_scores)))).values_list(
-            "pk", "family_name", "given_names", "date_of_birth", "born_earliest", "born_latest"
-        )
         ranked = sorted(
-            ((name_scores[row[0]] + _birth_score(terms, row), row) for row in candidates),
+            (
+                (name_scores[row[0]] + _birth_score(terms, row), row)
+                for row in _visible_candidates(terms, people, name_scores)
+            ),
             key=lambda item: (-item[0], item[1][1], item[1][2], str(item[1][0])),
         )
     terms.more = len(ranked) > RESULT_LIMIT
