@@ -259,3 +259,18 @@ def test_the_vocabulary_learns_every_word_of_every_name() -> None:
     PersonName.objects.filter(person=someone).update(family_name="Nowak-Wisniewska")
     assert NameWord.objects.filter(word="nowak-wisniewska").exists()
     assert NameWord.objects.get(word="zofia").sound == "SF"
+
+
+def test_one_common_name_still_finds_the_few_a_worker_may_see(
+    worker: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("lantern.people.search.RESULT_LIMIT", 2)
+    monkeypatch.setattr("lantern.people.search.PRE_RANK_LIMIT", 3)
+    smiths = [named("Jordan", "Smith") for _ in range(6)]
+    theirs = max(smiths, key=lambda someone: someone.pk.int)  # looked up last
+    social_worker = make_user("social_worker")
+    involve(theirs, user=social_worker)
+    assert list(people_search(social_worker, "Smith")) == [theirs]
+    everyone, terms = search_with_terms(worker, "Smith")
+    assert terms.more
+    assert everyone.count() == 2
