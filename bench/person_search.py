@@ -42,6 +42,7 @@ class Case:
 
     person_id: Any
     truth: str  # the record's name and date of birth, for the list of misses
+    namesakes: int  # other people with the same first given name and family name
     query: str  # names and date of birth as typed
     names_only: str  # the same names, no date
     how: list[str] = field(default_factory=list)
@@ -117,9 +118,24 @@ def _case(rng: random.Random, person: Any) -> Case:
     return Case(
         person_id=person.pk,
         truth=f"{person.given_names} {person.family_name} {person.date_of_birth:%d/%m/%Y}",
+        namesakes=_namesakes(given, family),
         query=f"{words} {_typed_date(rng, person.date_of_birth, how)}",
         names_only=words,
         how=how,
+    )
+
+
+def _namesakes(given: str, family: str) -> int:
+    from django.db.models.functions import Lower
+
+    from lantern.people.models import FirstWord, PersonName
+
+    return (
+        PersonName.objects.filter(kind="legal")
+        .annotate(first=Lower(FirstWord("given_names")), last=Lower("family_name"))
+        .filter(first=given.lower(), last=family.lower())
+        .count()
+        - 1
     )
 
 
@@ -289,6 +305,16 @@ def main() -> None:
         print("Misspelt name only, no date of birth (secondary):")
         _report("people_search", results["search names"], cases, show_misses=0)
         print("    (the ILIKE baseline ignores the date: its figures above stand here too)")
+        unique = [
+            found
+            for case, found in zip(cases, results["search names"].found, strict=True)
+            if case.namesakes < PAGE
+        ]
+        print(
+            f"    recall@{PAGE} where fewer than {PAGE} others share the first given name and "
+            f"family name: {sum(unique) / max(1, len(unique)):.3f} (n={len(unique)}); "
+            f"median namesakes {percentile([float(c.namesakes) for c in cases], 50):.0f}"
+        )
         by_kind: dict[str, list[bool]] = {}
         for case, found in zip(cases, results["search"].found, strict=True):
             for item in case.how:
