@@ -507,7 +507,8 @@ def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Per
             # hundred rows: the planner is told not to scan (it otherwise reads the whole
             # vocabulary, as its cost model does not see what each similarity costs) nor
             # start parallel workers (slower to start than the statement takes). The
-            # similarity bar is the vocabulary's (`_vocabulary`).
+            # similarity bar is the vocabulary's (`_vocabulary`). All three end with the
+            # transaction (an outer one, if the search runs inside one).
             cursor.execute(
                 "SELECT set_config('enable_seqscan', 'off', true), "
                 "set_config('max_parallel_workers_per_gather', '0', true), "
