@@ -24,6 +24,7 @@ from lantern.accounts.models import User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import ChronologyEntry
 from lantern.core.models import Code
+from lantern.demo.names import pick_family, pick_given, pick_group
 from lantern.demo.places import STREETS, WARDS
 from lantern.people.models import (
     Address,
@@ -43,23 +44,6 @@ TODAY = date(2026, 11, 27)  # fixed, so the same seed gives the same data on any
 # Ward centres (latitude, longitude): at sea, about 30 km off the coast, a few km apart.
 CENTRE = (53.20, 1.10)
 
-# The ethnic mix of an English city (DfE codes, rough ONS 2021 shares for a large city).
-ETHNICITY = [
-    ("WBRI", 60),
-    ("WOTH", 7),
-    ("APKN", 7),
-    ("AIND", 4),
-    ("ABAN", 2),
-    ("BAFR", 5),
-    ("BCRB", 2),
-    ("MWBC", 3),
-    ("MWAS", 2),
-    ("MOTH", 2),
-    ("CHNE", 1),
-    ("AOTH", 2),
-    ("OOTH", 2),
-    ("NOBT", 1),
-]
 LANGUAGES = {
     "WOTH": ["Polish", "Romanian", "Lithuanian"],
     "APKN": ["Urdu", "Punjabi"],
@@ -103,15 +87,11 @@ def _postcode(rng: random.Random, district: str) -> str:
     return f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
-def _person(
-    rng: random.Random, fake: Any, *, family: str, born: date, kind: str, ethnicity: Code
-) -> Person:
-    gender = rng.choice(["female", "male"]) if rng.random() > 0.03 else "other"
-    first = fake.first_name_female() if gender == "female" else fake.first_name_male()
-    if rng.random() < 0.25:
-        first = (
-            f"{first} {fake.first_name_female() if gender == 'female' else fake.first_name_male()}"
-        )
+def _person(rng: random.Random, *, family: str, born: date, kind: str, ethnicity: Code) -> Person:
+    """A person of the household's community, named as people born that year are."""
+    sex = rng.choice(["female", "male"])
+    gender = sex if rng.random() > 0.02 else "other"
+    first = pick_given(rng, sex=sex, ethnicity=ethnicity.code, born=born.year)
     languages = LANGUAGES.get(ethnicity.code)
     language = rng.choice(languages) if languages and rng.random() < 0.5 else "English"
     return Person(
@@ -123,7 +103,7 @@ def _person(
         born_earliest=born,
         born_latest=born,
         gender=gender,
-        sex=gender if gender != "other" else "not_known",
+        sex=sex,
         ethnicity=ethnicity,
         first_language=language,
         interpreter_needed=language != "English" and kind != "child" and rng.random() < 0.4,
@@ -223,7 +203,7 @@ def _school_for(rng: random.Random, age: int, by_phase: dict[str, list[School]])
 def families(ctx: Any, *, chronology: Any, flag_reasons: list[str], voices: list[str]) -> None:
     """Households for about a fifth of `ctx.size.people` children, with everything a person
     page shows. `chronology` yields (kind, summary, significance) events for a child."""
-    rng, fake = ctx.rng, ctx.fake
+    rng = ctx.rng
     person_type = ContentType.objects.get_for_model(Person)
     users: list[User] = ctx.users
     social_workers = [u for u in users if u.is_active and u.has_role(RoleCode.SOCIAL_WORKER)]
@@ -241,25 +221,23 @@ def families(ctx: Any, *, chronology: Any, flag_reasons: list[str], voices: list
     first_child: Person | None = None
     while made < target:
         ward_index = rng.randrange(len(WARDS))
-        ethnicity = codes[_weighted(rng, ETHNICITY)]
-        home = Household(fake.last_name(), WARDS[ward_index], points[ward_index])
+        ethnicity = codes[pick_group(rng).code]
+        family_name = pick_family(rng, ethnicity=ethnicity.code)
+        home = Household(family_name, WARDS[ward_index], points[ward_index])
         eldest = TODAY - timedelta(days=rng.randint(365 * 8, 365 * 17 + 200))
         for sibling in range(rng.choice([1, 1, 1, 2, 2, 3])):
             born = eldest + timedelta(days=sibling * rng.randint(400, 1300))
             if born >= TODAY - timedelta(days=365 * 2):
                 break
             home.children.append(
-                _person(
-                    rng, fake, family=home.family_name, born=born, kind="child", ethnicity=ethnicity
-                )
+                _person(rng, family=family_name, born=born, kind="child", ethnicity=ethnicity)
             )
         for _ in range(rng.choice([1, 1, 2])):
             born = eldest - timedelta(days=rng.randint(365 * 19, 365 * 40))
             home.adults.append(
                 _person(
                     rng,
-                    fake,
-                    family=home.family_name,
+                    family=family_name,
                     born=born,
                     kind="parent_carer",
                     ethnicity=ethnicity,

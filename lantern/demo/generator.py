@@ -22,6 +22,7 @@ from lantern.accounts.roles import RoleCode
 from lantern.core.models import Code
 from lantern.demo.families import families
 from lantern.demo.places import PRIMARY_PATTERNS, SECONDARY_PATTERNS, STREETS, WARDS
+from lantern.demo.population import bulk_population
 
 DEFAULT_SEED = 20261127
 
@@ -310,6 +311,9 @@ def stage_people(ctx: Context) -> None:
     """Children the partnership works with, their parents and carers, the professionals
     involved with each child, and a believable chronology for each. One child's record is
     restricted, as a relative of a member of staff would be."""
+    if ctx.size.name != "small":
+        bulk_population(ctx)  # a city's worth of people for the benchmarks, by COPY
+        return
     families(ctx, chronology=CHILD_EVENTS, flag_reasons=FLAG_REASONS, voices=VOICES)
 
 

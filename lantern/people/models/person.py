@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -215,6 +216,28 @@ class DoubleMetaphone(Func):
     output_field = models.CharField()
 
 
+class FirstWord(Func):
+    """The first word of a text (of the given names: the first given name)."""
+
+    function = "split_part"
+    output_field = models.CharField()
+
+    def __init__(self, expression: object) -> None:
+        super().__init__(expression, Value(" "), Value(1))
+
+
+# Every word of every name into the vocabulary, once per statement however many rows it
+# wrote (a statement-level trigger reads the rows it wrote as `written`).
+NAME_WORDS_SQL = """
+    INSERT INTO people_nameword (word)
+    SELECT DISTINCT word
+    FROM written, regexp_split_to_table(lower(given_names || ' ' || family_name), '\\s+') AS word
+    WHERE word <> ''
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+"""
+
+
 @track_history(exclude=["search_name", "family_sound", "given_sound"])
 class PersonName(LanternModel):
     """A name the person is or was known by, with where it came from and when it applied.
@@ -251,6 +274,22 @@ class PersonName(LanternModel):
             GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="name_search_trgm"),
             models.Index(fields=["family_sound", "given_sound"], name="name_sounds"),
             models.Index(fields=["given_sound"], name="name_given_sound"),
+            # Search looks names up by their words, as spelt, after finding in the vocabulary
+            # (`NameWord`) the words a typed one may be: family name and first given name
+            # together, or the first given name alone.
+            models.Index(Lower("family_name"), Lower(FirstWord("given_names")), name="name_words"),
+            models.Index(Lower(FirstWord("given_names")), name="name_first_given"),
+        ]
+        triggers: ClassVar = [
+            pgtrigger.Trigger(
+                name=f"name_words_{operation}",
+                operation=getattr(pgtrigger, operation.capitalize()),
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="written"),
+                func=NAME_WORDS_SQL,
+            )
+            for operation in ("insert", "update")
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
@@ -270,3 +309,28 @@ class PersonName(LanternModel):
     @property
     def current(self) -> bool:
         return self.valid_to is None or self.valid_to >= timezone.localdate()
+
+
+class NameWord(models.Model):
+    """Every word of every name recorded, once, with its sound: the vocabulary that a typed
+    word, however misspelt, is matched against (by trigrams and by sound) before the names
+    that use the matching words are looked up by index. A city's records hold a few
+    thousand distinct name words against a million names, so the fuzzy part of a search
+    reads a small index. A trigger on `PersonName` adds new words as names are written;
+    words are never removed (a word no name uses any more finds nobody)."""
+
+    word = models.CharField(max_length=200, primary_key=True)
+    sound = models.GeneratedField(
+        expression=DoubleMetaphone(F("word")),
+        output_field=models.CharField(max_length=32),
+        db_persist=True,
+    )
+
+    class Meta:
+        indexes: ClassVar = [
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="name_word_trgm"),
+            models.Index(fields=["sound"], name="name_word_sound"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
