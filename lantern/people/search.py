@@ -486,6 +486,24 @@ def _visible_candidates(
     return best if len(best) > RESULT_LIMIT else lookup(ids)
 
 
+def _follow_merges(name_scores: dict[Any, float]) -> None:
+    """A merged record's names find the record it was merged into (and a merge of a merge
+    the last one): the merged record is archived, but its names are still the person's.
+    Merges are rare, so this reads the few merged records among the candidates through the
+    index on `merged_into`."""
+    pending, seen = list(name_scores), set()
+    while pending:
+        moved = dict(
+            Person.objects.filter(merged_into__isnull=False)
+            .filter(_AnyOf(F("pk"), _ids(pending)))
+            .values_list("pk", "merged_into")
+        )
+        seen |= set(moved)
+        for merged, kept in moved.items():
+            name_scores[kept] = max(name_scores[merged], name_scores.get(kept, 0.0))
+        pending = [kept for kept in set(moved.values()) if kept not in seen]
+
+
 def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Person]:
     """People in `visible` (already the user's scope) matching `terms`, best first, each with
     a `rank` (name agreement 0 to 1 plus date-of-birth agreement 0 to 1). Names and dates of
@@ -498,7 +516,9 @@ def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Per
     when there were more)."""
     people = _narrow(terms, visible, timezone.localdate())
     if not (terms.names or terms.dates):
-        return people.annotate(rank=Value(0.0)).order_by("family_name", "given_names", "pk")
+        return people.annotate(
+            name_score=Value(0.0), birth_score=Value(0.0), rank=Value(0.0)
+        ).order_by("family_name", "given_names", "pk")
 
     name_scores: dict[Any, float] = {}
     with transaction.atomic(using=people.db):
@@ -517,16 +537,18 @@ def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Per
             )
         for person_id, score in _scored_names(terms):
             name_scores[person_id] = max(score, name_scores.get(person_id, 0.0))
+        _follow_merges(name_scores)
+        scored = [
+            (name_scores[row[0]], _birth_score(terms, row), row)
+            for row in _visible_candidates(terms, people, name_scores)
+        ]
         ranked = sorted(
-            (
-                (name_scores[row[0]] + _birth_score(terms, row), row)
-                for row in _visible_candidates(terms, people, name_scores)
-            ),
-            key=lambda item: (-item[0], item[1][1], item[1][2], str(item[1][0])),
+            scored,
+            key=lambda item: (-(item[0] + item[1]), item[2][1], item[2][2], str(item[2][0])),
         )
     terms.more = len(ranked) > RESULT_LIMIT
     ranked = ranked[:RESULT_LIMIT]
-    ids = [row[0] for _, row in ranked]
+    ids = [row[0] for _, _, row in ranked]
     position = Func(
         _ids(ids),
         F("pk"),
@@ -534,9 +556,16 @@ def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Per
         output_field=IntegerField(),
     )
 
-    ranks = _array([rank for rank, _ in ranked], FloatField())
+    # The two parts of the rank too: adding a person asks how strong a match is by each.
+    names = _array([name for name, _, _ in ranked], FloatField())
+    births = _array([birth for _, birth, _ in ranked], FloatField())
     return (
         visible.filter(_AnyOf(F("pk"), _ids(ids)))
-        .annotate(position=position, rank=_Item(ranks, position, output_field=FloatField()))
+        .annotate(
+            position=position,
+            name_score=_Item(names, position, output_field=FloatField()),
+            birth_score=_Item(births, position, output_field=FloatField()),
+        )
+        .annotate(rank=F("name_score") + F("birth_score"))
         .order_by("position")
     )

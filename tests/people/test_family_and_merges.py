@@ -211,3 +211,22 @@ def test_a_merge_of_a_merge_keeps_every_history(make_user: Any) -> None:
         merge_decide(request=None, actor=manager, merge=merge, approve=True, note="Checked")
     summaries = {e.summary for e in timeline(manager, third, TimelineFilter())}
     assert {"Note on A Ashby", "Note on B Ashby", "Note on C Ashby"} <= summaries
+
+
+def test_the_merged_records_names_find_the_kept_record(duplicates: Any) -> None:
+    from lantern.people.selectors import people_search
+    from lantern.people.services import name_add
+
+    worker, manager, kept, merged = duplicates
+    name_add(
+        request=None,
+        actor=worker,
+        person=merged,
+        kind="nickname",
+        given_names="Smudge",
+        source="Named by peers",
+    )
+    merge = merge_request(request=None, actor=worker, kept=kept, merged=merged, reason="Same")
+    merge_decide(request=None, actor=manager, merge=merge, approve=True, note="Checked")
+    found, _ = people_search(manager, "Smudge")
+    assert list(found) == [kept]
