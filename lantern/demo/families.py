@@ -253,7 +253,7 @@ def families(ctx: Any, *, chronology: Any, flag_reasons: list[str], voices: list
                 child,
                 person_type=person_type,
                 worker=rng.choice(social_workers),
-                dsl=rng.choice(dsls),
+                dsl=_school_lead(rng, child, batch, dsls),
                 officers=officers,
                 team=mash_team,
                 chronology=chronology,
@@ -266,6 +266,21 @@ def families(ctx: Any, *, chronology: Any, flag_reasons: list[str], voices: list
             batch.save()
             batch = Batch()
     _unaccompanied(ctx, batch, codes=codes, lac=lac_codes, by_phase=by_phase, points=points)
+    for child in batch.people:
+        if child.immigration_status == "uasc":
+            _casework(
+                ctx,
+                batch,
+                child,
+                person_type=person_type,
+                worker=rng.choice(social_workers),
+                dsl=rng.choice(dsls),
+                officers=officers,
+                team=ctx.teams["children_in_care"],
+                chronology=[],
+                flag_reasons=flag_reasons,
+                voices=voices,
+            )
     batch.save()
     if first_child is not None:
         _restrict(ctx, first_child, person_type, social_workers)
@@ -516,6 +531,14 @@ def _status(ctx: Any, batch: Batch, child: Person, age: int, codes: dict[str, An
         batch.statuses.append(LegalStatus(person=child, kind="youth_justice", valid_from=start))
 
 
+def _school_lead(rng: random.Random, child: Person, batch: Batch, dsls: list[User]) -> User:
+    """The designated safeguarding lead at the child's school where the demo has one, else
+    one from another school (as when a child has just moved)."""
+    school = next((e.school.name for e in reversed(batch.enrolments) if e.person is child), "")
+    here = [u for u in dsls if u.agency is not None and u.agency.name == school]
+    return rng.choice(here or dsls)
+
+
 def _casework(
     ctx: Any,
     batch: Batch,
@@ -578,6 +601,8 @@ def _casework(
                 place=rng.choice(["School", "Home visit", "Youth centre"]),
             )
         )
+    if not chronology:
+        return
     days_ago = sorted(rng.sample(range(1, 400), rng.randint(3, 8)), reverse=True)
     for index, ago in enumerate(days_ago):
         kind, summary, significance = chronology[index % len(chronology)]

@@ -148,3 +148,8 @@ def test_demo_families_live_somewhere_go_to_school_and_some_are_looked_after() -
     assert siblings >= 50
     assert Relationship.objects.filter(kind="parent", lives_with=True).count() >= children.count()
     assert set(Person.objects.values_list("ethnicity__code", flat=True)) >= {"WBRI", "APKN"}
+    # Every child has a worker, unaccompanied children included.
+    from lantern.access.models import Involvement
+
+    allocated = Involvement.objects.filter(kind="allocated_worker").values("object_id")
+    assert not children.exclude(id__in=allocated).exists()
