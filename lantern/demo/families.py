@@ -554,12 +554,29 @@ def _casework(
     voices: list[str],
 ) -> None:
     rng = ctx.rng
-    for kind, holder in (("allocated_worker", worker), ("professional", dsl)):
-        batch.involvements.append(
-            Involvement(content_type=person_type, object_id=child.id, kind=kind, user=holder)
+    batch.involvements.append(
+        Involvement(
+            content_type=person_type, object_id=child.id, kind="allocated_worker", user=worker
         )
+    )
     batch.involvements.append(
         Involvement(content_type=person_type, object_id=child.id, kind="allocated_team", team=team)
+    )
+    # The family's social worker works with the parents and carers too ("think family").
+    for link in batch.relationships:
+        if link.person is child and link.kind == "parent" and link.other is not None:
+            batch.involvements.append(
+                Involvement(
+                    content_type=person_type,
+                    object_id=link.other.id,
+                    kind="professional",
+                    user=worker,
+                )
+            )
+    if (child.born_latest or TODAY) > TODAY - timedelta(days=365 * 8):
+        return  # a young brother or sister: part of the family's plan, not of the story below
+    batch.involvements.append(
+        Involvement(content_type=person_type, object_id=child.id, kind="professional", user=dsl)
     )
     if rng.random() < 0.3:
         batch.involvements.append(
