@@ -489,19 +489,14 @@ def _visible_candidates(
 def _follow_merges(name_scores: dict[Any, float]) -> None:
     """A merged record's names find the record it was merged into (and a merge of a merge
     the last one): the merged record is archived, but its names are still the person's.
-    Merges are rare, so this reads the few merged records among the candidates through the
-    index on `merged_into`."""
-    pending, seen = list(name_scores), set()
-    while pending:
-        moved = dict(
-            Person.objects.filter(merged_into__isnull=False)
-            .filter(_AnyOf(F("pk"), _ids(pending)))
-            .values_list("pk", "merged_into")
-        )
-        seen |= set(moved)
-        for merged, kept in moved.items():
-            name_scores[kept] = max(name_scores[merged], name_scores.get(kept, 0.0))
-        pending = [kept for kept in set(moved.values()) if kept not in seen]
+    Merges are rare, so all of them are read at once through the index on `merged_into`,
+    which costs the same however many candidates a common name brings."""
+    merges = dict(Person.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into"))
+    for merged in [pk for pk in name_scores if pk in merges]:
+        kept, hops = merges[merged], 0
+        while kept in merges and hops < len(merges):  # a merge of a merge
+            kept, hops = merges[kept], hops + 1
+        name_scores[kept] = max(name_scores[merged], name_scores.get(kept, 0.0))
 
 
 def search_people(terms: SearchTerms, visible: QuerySet[Person]) -> QuerySet[Person]:

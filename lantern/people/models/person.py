@@ -124,6 +124,8 @@ class Person(LanternModel):
             GinIndex(fields=["family_name"], opclasses=["gin_trgm_ops"], name="person_family_trgm"),
             GinIndex(fields=["given_names"], opclasses=["gin_trgm_ops"], name="person_given_trgm"),
             models.Index(fields=["born_earliest", "born_latest"], name="person_born_range"),
+            # The people list's order: the first page without sorting every visible person.
+            models.Index(fields=["family_name", "given_names", "id"], name="person_list_order"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
