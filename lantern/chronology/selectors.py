@@ -83,7 +83,7 @@ def _handling_q(user: Any) -> Q:
     return Q(handling__in=handlings_open_to(user)) | Q(handling=Handling.SEALED, author=user)
 
 
-def _merged_into(person: Any) -> list[Any]:
+def merged_into(person: Any) -> list[Any]:
     """Records merged into this one, and into those (a merge of a merge), in one query per
     level; merges are rare, so this is one short query for almost every person."""
     found: list[Any] = []
@@ -97,13 +97,18 @@ def _merged_into(person: Any) -> list[Any]:
     return found
 
 
-def timeline(user: Any, person: Any, filters: TimelineFilter) -> QuerySet[ChronologyEntry]:
+def timeline(
+    user: Any, person: Any, filters: TimelineFilter, *, record_ids: list[Any] | None = None
+) -> QuerySet[ChronologyEntry]:
     """The person's entries, newest first, with their addenda; addenda themselves are shown
     under the entry they amend rather than on their own. Entries of records merged into this
-    one are part of the same timeline: a merge keeps both histories."""
+    one are part of the same timeline: a merge keeps both histories (`record_ids`, when the
+    caller has already read them, saves reading them again)."""
     visible = _handling_q(user)
     entries = (
-        ChronologyEntry.objects.filter(person_id__in=[person.pk, *_merged_into(person)])
+        ChronologyEntry.objects.filter(
+            person_id__in=record_ids or [person.pk, *merged_into(person)]
+        )
         .filter(visible)
         .exclude(kind=EntryKind.ADDENDUM)
         .select_related("author", "source_agency")
@@ -134,7 +139,7 @@ def entry_for(user: Any, person: Any, pk: str) -> ChronologyEntry | None:
     """One entry of the person's timeline (merged records included) that the user may see,
     by the same handling rule as the timeline: a sealed entry only for its author."""
     return (
-        ChronologyEntry.objects.filter(person_id__in=[person.pk, *_merged_into(person)], pk=pk)
+        ChronologyEntry.objects.filter(person_id__in=[person.pk, *merged_into(person)], pk=pk)
         .filter(_handling_q(user))
         .first()
     )

@@ -34,11 +34,21 @@ from lantern.access.services import (
 from lantern.accounts.models import Agency, User, user_of
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import EntryKind
-from lantern.chronology.selectors import TimelineFilter, timeline
+from lantern.chronology.selectors import TimelineFilter, merged_into, timeline
 from lantern.core.drafts import draft_discard, form_for
 from lantern.core.forms import add_service_errors, render_form
 from lantern.people.forms import NewPersonForm
-from lantern.people.models import FlagKind, IdentifierScheme, NameKind, Person, School
+from lantern.people.models import (
+    Flag,
+    FlagKind,
+    Identifier,
+    IdentifierScheme,
+    NameKind,
+    Person,
+    PersonName,
+    School,
+    VoiceEntry,
+)
 from lantern.people.selectors import people_search, people_visible, person_for, search_rows
 from lantern.people.services import (
     flag_end,
@@ -268,24 +278,35 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         lifted_at__isnull=True,
     ).first()
     filters = TimelineFilter.from_query(request.GET)
-    entries = Paginator(timeline(user, person, filters), TIMELINE_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # A merge keeps both histories: what was recorded on records merged into this one shows
+    # here too (flags above all: a risk must not vanish because two records became one).
+    record_ids = [person.pk, *merged_into(person)]
+    entries = Paginator(
+        timeline(user, person, filters, record_ids=record_ids), TIMELINE_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "people/detail.html",
         {
             "entries": entries,
-            "names": person.names.exclude(kind=NameKind.LEGAL, valid_to__isnull=True),
+            "names": PersonName.objects.filter(person_id__in=record_ids).exclude(
+                person=person, kind=NameKind.LEGAL, valid_to__isnull=True
+            ),
             "statuses": person.legal_statuses.select_related("code"),
             "addresses": person.addresses.all(),
             "enrolments": person.enrolments.select_related("school"),
             "merged": person.merged_records.all(),
             "can_archive": user.has_role(RoleCode.MASH_MANAGER),
-            "identifiers": person.identifiers.filter(archived_at__isnull=True),
-            "flags": person.flags.filter(ended_at__isnull=True).select_related("owner"),
+            "identifiers": Identifier.objects.filter(
+                person_id__in=record_ids, archived_at__isnull=True
+            ),
+            "flags": Flag.objects.filter(person_id__in=record_ids, ended_at__isnull=True)
+            .select_related("owner")
+            .order_by("kind"),
             "today": timezone.localdate(),
-            "voice": person.voice.select_related("recorded_by")[:3],
+            "voice": VoiceEntry.objects.filter(person_id__in=record_ids)
+            .select_related("recorded_by")
+            .order_by("-occurred_at")[:3],
             "filters": filters,
             "kinds": EntryKind.choices,
             "agencies": Agency.objects.filter(
@@ -359,7 +380,13 @@ def flag_new(request: HttpRequest, pk: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def flag_end_view(request: HttpRequest, pk: str, flag: str) -> HttpResponse:
     person, _ = person_for(request, pk, purpose="end a flag")
-    live = person.flags.filter(pk=flag, ended_at__isnull=True).first() if is_uuid(flag) else None
+    live = (
+        Flag.objects.filter(
+            person_id__in=[person.pk, *merged_into(person)], pk=flag, ended_at__isnull=True
+        ).first()
+        if is_uuid(flag)
+        else None
+    )
     if live is None:
         raise Http404
     form = EndFlagForm(request.POST or None)

@@ -156,6 +156,14 @@ def test_an_approved_merge_keeps_both_histories_and_can_be_undone(
 ) -> None:
     worker, manager, kept, merged = duplicates
     involve(merged, user=worker)
+    flag = flag_raise(
+        request=None,
+        actor=worker,
+        person=merged,
+        kind="sexual_exploitation",
+        reason="Seen with older men",
+        review_due=date(2099, 1, 1),
+    )
     merge = merge_request(
         request=None, actor=worker, kept=kept, merged=merged, reason="Same NHS number"
     )
@@ -169,6 +177,9 @@ def test_an_approved_merge_keeps_both_histories_and_can_be_undone(
     sign_in(client, manager)
     page = client.get(f"/people/{kept.pk}/").text
     assert "Seen by the school nurse" in page  # the merged record's chronology
+    assert "Risk of sexual exploitation" in page  # and its flags: a risk must not vanish
+    assert f"/people/{kept.pk}/flags/{flag.pk}/end/" in page
+    assert client.get(f"/people/{kept.pk}/flags/{flag.pk}/end/").status_code == 200
     assert "merged into it" in page
     merge_undo(request=None, actor=manager, merge=merge, reason="Twins, not one child")
     merged.refresh_from_db()

@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_row_history'),
-        ('people', '0008_name_word_vocabulary'),
+        ("core", "0002_row_history"),
+        ("people", "0008_name_word_vocabulary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name', 'given_names', 'id'], name='person_list_order'),
+            model_name="person",
+            index=models.Index(
+                fields=["family_name", "given_names", "id"], name="person_list_order"
+            ),
         ),
     ]
