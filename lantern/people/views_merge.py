@@ -15,7 +15,7 @@ from lantern.access.scopes import is_uuid
 from lantern.accounts.models import user_of
 from lantern.core.forms import add_service_errors, render_form
 from lantern.people.forms import MergeDecisionForm, MergeForm, ReasonForm
-from lantern.people.models import MergeRequest, MergeStatus
+from lantern.people.models import MergeRequest, MergeStatus, Person
 from lantern.people.selectors import people_visible, person_for, search_rows
 from lantern.people.services import merge_decide, merge_request, merge_undo
 from lantern.people.views_family import _choose_other
@@ -62,10 +62,14 @@ def merge_new(request: HttpRequest, pk: str) -> HttpResponse:
 @require_GET
 def merge_list(request: HttpRequest) -> HttpResponse:
     """Merges waiting for a decision, and recent ones (which can be undone)."""
+    # Only merges of records the manager may see: a restricted record's name must not show
+    # here to someone outside the restriction.
+    visible = people_visible(user_of(request))
     merges = list(
-        MergeRequest.objects.filter(
-            status__in=[MergeStatus.PENDING, MergeStatus.APPROVED]
-        ).select_related("kept", "merged", "requested_by", "decided_by")[:200]
+        MergeRequest.objects.filter(status__in=[MergeStatus.PENDING, MergeStatus.APPROVED])
+        .filter(kept__in=visible)
+        .exclude(status=MergeStatus.PENDING, merged__in=Person.objects.exclude(pk__in=visible))
+        .select_related("kept", "merged", "requested_by", "decided_by")[:200]
     )
     audit_record(
         action="person.merges_listed",
@@ -84,9 +88,10 @@ def _merge_for(request: HttpRequest, pk: str, status: str) -> MergeRequest:
     )
     if merge is None:
         raise Http404
-    user = user_of(request)
-    visible = people_visible(user) if status == MergeStatus.PENDING else None
-    if visible is not None and visible.filter(pk__in=[merge.kept_id, merge.merged_id]).count() != 2:
+    # A pending merge needs both records visible; an approved one the kept record (the
+    # merged one is archived, so no longer in anyone's scope).
+    needed = [merge.kept_id, merge.merged_id] if status == MergeStatus.PENDING else [merge.kept_id]
+    if people_visible(user_of(request)).filter(pk__in=needed).count() != len(needed):
         raise Http404
     return merge
 

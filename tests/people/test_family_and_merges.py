@@ -241,3 +241,31 @@ def test_the_merged_records_names_find_the_kept_record(duplicates: Any) -> None:
     merge_decide(request=None, actor=manager, merge=merge, approve=True, note="Checked")
     found, _ = people_search(manager, "Smudge")
     assert list(found) == [kept]
+
+
+def test_a_merge_of_a_restricted_record_is_hidden_from_managers_outside_it(
+    client: Client, duplicates: Any, make_user: Any
+) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from lantern.access.models import Restriction
+
+    worker, manager, kept, merged = duplicates
+    merge = merge_request(request=None, actor=worker, kept=kept, merged=merged, reason="Same")
+    outsider = make_user("mash_manager")
+    sign_in(client, outsider)
+    assert f"/people/merges/{merge.pk}/decide/" in client.get("/people/merges/").text
+    restriction = Restriction.objects.create(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=kept.pk,
+        reason="staff_relative",
+        explanation="x",
+        owner=manager,
+        review_due=date(2099, 1, 1),
+    )
+    restriction.members.set([manager])
+    listing = client.get("/people/merges/").text
+    assert "Jayden Price" not in listing
+    assert client.get(f"/people/merges/{merge.pk}/decide/").status_code == 404
+    merge_decide(request=None, actor=manager, merge=merge, approve=True, note="Checked")
+    assert client.get(f"/people/merges/{merge.pk}/undo/").status_code == 404
