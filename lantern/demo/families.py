@@ -37,6 +37,7 @@ from lantern.people.models import (
     School,
     VoiceEntry,
 )
+from lantern.people.services import Birth
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 11, 27)  # fixed, so the same seed gives the same data on any day
@@ -302,8 +303,9 @@ def _unaccompanied(
     for _ in range(max(2, ctx.size.people // 400)):
         arrived = TODAY - timedelta(days=rng.randint(60, 500))
         low = rng.choice([14, 15, 16])
-        earliest = arrived.replace(year=arrived.year - low - 2) + timedelta(days=1)
-        latest = arrived.replace(year=arrived.year - low)
+        _, earliest, latest = Birth(
+            precision="estimated", age_low=low, age_high=low + 1, estimated_on=arrived
+        ).bounds(today=TODAY)
         ethnicity = codes[rng.choice(["BAFR", "OOTH", "AOTH"])]
         child = Person(
             kind="child",

@@ -19,9 +19,8 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pgtrigger
 from django.db import connection
@@ -30,6 +29,7 @@ from django.utils import timezone
 from lantern.core.models import Code
 from lantern.demo import names
 from lantern.people.models import BirthPrecision, NameKind, Person, PersonKind, PersonName
+from lantern.people.services import Birth
 
 if TYPE_CHECKING:
     from lantern.demo.generator import Context
@@ -84,19 +84,13 @@ SOURCES = {
 }
 
 
-@dataclass
-class Birth:
+class Born(NamedTuple):
+    """A generated person's date of birth and its bounds, as the record stores them."""
+
     precision: str
     date_of_birth: date | None
     earliest: date | None
     latest: date | None
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _age(rng: random.Random, kind: str) -> int:
@@ -109,27 +103,28 @@ def _age(rng: random.Random, kind: str) -> int:
     return rng.randint(18, 90)
 
 
-def _birth(rng: random.Random, kind: str) -> Birth:
+def _birth(rng: random.Random, kind: str) -> Born:
     """A date of birth for someone of this kind: exact for most, a year or an estimated age
     range for some (unaccompanied children, adults known only from others' accounts), and
-    not known for a few adults."""
+    not known for a few adults. Bounded by the same rule as a worker's entry (`Birth`)."""
     age = _age(rng, kind)
     born = DEMO_TODAY - timedelta(days=age * 365 + rng.randint(0, 364))
     roll = rng.random()
     child = kind == PersonKind.CHILD
     if roll < (0.94 if child else 0.88):
-        return Birth(BirthPrecision.EXACT, born, born, born)
-    if roll < (0.97 if child else 0.94):
-        year_end = min(date(born.year, 12, 31), DEMO_TODAY)
-        return Birth(BirthPrecision.YEAR, None, date(born.year, 1, 1), year_end)
-    if roll < (0.995 if child else 0.975):
-        low = max(0, age - rng.randint(0, 1))
-        high = age + rng.randint(1, 2)
-        on = DEMO_TODAY - timedelta(days=rng.randint(0, 700))
-        earliest = _years_before(on, high + 1) + timedelta(days=1)
-        latest = min(_years_before(on, low), DEMO_TODAY)
-        return Birth(BirthPrecision.ESTIMATED, None, earliest, latest)
-    return Birth(BirthPrecision.NOT_KNOWN, None, None, None)
+        birth = Birth(precision=BirthPrecision.EXACT, date_of_birth=born)
+    elif roll < (0.97 if child else 0.94):
+        birth = Birth(precision=BirthPrecision.YEAR, year=born.year)
+    elif roll < (0.995 if child else 0.975):
+        birth = Birth(
+            precision=BirthPrecision.ESTIMATED,
+            age_low=max(0, age - rng.randint(0, 1)),
+            age_high=age + rng.randint(1, 2),
+            estimated_on=DEMO_TODAY - timedelta(days=rng.randint(0, 700)),
+        )
+    else:
+        birth = Birth()
+    return Born(birth.precision, *birth.bounds(today=DEMO_TODAY))
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:

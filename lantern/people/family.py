@@ -16,6 +16,7 @@ from lantern.people.models import (
     Person,
     Relationship,
     RelationshipKind,
+    in_force,
 )
 from lantern.people.selectors import people_visible, search_rows
 
@@ -40,14 +41,9 @@ class FamilyPicture:
     professionals: list[Relationship]
 
 
-def _current() -> Q:
-    today = timezone.localdate()
-    return Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-
-
 def _links(person_ids: set[Any]) -> list[Relationship]:
     return list(
-        Relationship.objects.filter(_current())
+        Relationship.objects.filter(in_force(timezone.localdate()))
         .filter(Q(person__in=person_ids) | Q(other__in=person_ids))
         .exclude(kind=RelationshipKind.PROFESSIONAL)
     )
@@ -100,7 +96,7 @@ def family_picture(user: Any, person: Person) -> FamilyPicture:
         connections=[m for m in order if not m.lives_with and m.how not in family_kinds],
         professionals=list(
             person.relationships.filter(
-                _current(), kind=RelationshipKind.PROFESSIONAL
+                in_force(timezone.localdate()), kind=RelationshipKind.PROFESSIONAL
             ).select_related("professional__agency")
         ),
     )

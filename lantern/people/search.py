@@ -20,7 +20,6 @@ docs/decisions/0009-person-search.md for why, and for the benchmark behind the n
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,7 +34,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     UUIDField,
     Value,
@@ -43,11 +41,14 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from lantern.access.scopes import is_uuid
 from lantern.people.models import (
     Address,
     Enrolment,
     Identifier,
     Person,
+    in_force,
+    years_before,
 )
 
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
@@ -126,7 +127,7 @@ def _full_year(text: str) -> int:
 
 def parse_query(query: str, *, school: str = "") -> SearchTerms:
     """Split a search box's text into names, dates, ages, postcodes and identifiers."""
-    terms = SearchTerms(school=school if _is_uuid(school) else "")
+    terms = SearchTerms(school=school if is_uuid(school) else "")
     text = _NHS_SPACED.sub(r"\1\2\3", query.strip())
     age = _AGE.search(text)
     if age:
@@ -186,21 +187,6 @@ def _read_token(terms: SearchTerms, token: str, following: str) -> int:
     else:
         terms.ignored.append(token)
     return 1
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 #: The most results a search ranks and counts. A name as common as "Smith" or "Mohammed"
@@ -432,9 +418,7 @@ def _narrow(terms: SearchTerms, people: QuerySet[Person], today: date) -> QueryS
             )
         )
     if terms.postcode:
-        at = Address.objects.filter(person=OuterRef("pk"), valid_from__lte=today).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-        )
+        at = Address.objects.filter(in_force(today), person=OuterRef("pk"))
         if " " in terms.postcode:
             at = at.filter(postcode=terms.postcode)
         else:
@@ -444,16 +428,16 @@ def _narrow(terms: SearchTerms, people: QuerySet[Person], today: date) -> QueryS
         people = people.filter(
             Exists(
                 Enrolment.objects.filter(
-                    person=OuterRef("pk"), school_id=terms.school, valid_from__lte=today
-                ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+                    in_force(today), person=OuterRef("pk"), school_id=terms.school
+                )
             )
         )
     if terms.age_from is not None and terms.age_to is not None:
         # Could be aged age_from..age_to today: born after the day they would have turned
         # age_to + 1, and on or before the day they turned age_from.
         people = people.filter(
-            born_latest__gt=_years_before(today, terms.age_to + 1),
-            born_earliest__lte=_years_before(today, terms.age_from),
+            born_latest__gt=years_before(today, terms.age_to + 1),
+            born_earliest__lte=years_before(today, terms.age_from),
         )
     if terms.year:
         start = date(terms.year, terms.month or 1, 1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from lantern.people.models import (
     NameKind,
     Person,
     PersonName,
+    in_force,
 )
 from lantern.people.search import SearchTerms, parse_query, search_people
 
@@ -36,6 +38,50 @@ def people_search(
     best first, and what the query was taken to mean."""
     terms = parse_query(query, school=school)
     return search_people(terms, people_visible(user)), terms
+
+
+#: How alike a name must be to show as a likely match, and a strong one (which needs a reason
+#: to create a new record anyway); how well a date of birth must agree for a strong match.
+LIKELY_NAME, STRONG_NAME, STRONG_BIRTH = 0.3, 0.6, 0.8
+
+
+@dataclass
+class LikelyMatches:
+    query: str
+    terms: SearchTerms
+    people: list[Person]
+    strong: bool
+
+
+def likely_matches(
+    user: Any,
+    *,
+    given_names: str,
+    family_name: str,
+    born: date | None = None,
+    year: int | None = None,
+    most: int = 5,
+) -> LikelyMatches:
+    """Search before create: the people the user may see who may be this person, and whether
+    any is a strong match (the name close and the date of birth agreeing, or the name close
+    when no date is known)."""
+    query = f"{given_names} {family_name}"
+    if born:
+        query += f" {born:%d/%m/%Y}"
+    elif year:
+        query += f" {year}"
+    found, terms = people_search(user, query)
+    people = [
+        p
+        for p in found[:most]
+        if p.name_score >= LIKELY_NAME or p.birth_score >= STRONG_BIRTH  # type: ignore[attr-defined]
+    ]
+    strong = any(
+        p.name_score >= STRONG_NAME  # type: ignore[attr-defined]
+        and (p.birth_score >= STRONG_BIRTH or not terms.dates)  # type: ignore[attr-defined]
+        for p in people
+    )
+    return LikelyMatches(query=query, terms=terms, people=people, strong=strong)
 
 
 def person_for(request: HttpRequest, pk: str, *, purpose: str = "") -> tuple[Person, Basis]:
@@ -62,10 +108,6 @@ class SearchRow:
     statuses: list[str] = field(default_factory=list)
 
 
-def _current(today: Any) -> Q:
-    return Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-
-
 def search_rows(people: list[Person]) -> list[SearchRow]:
     """A results page's rows, in five queries whatever the page's length: other names,
     current school, postcode district, the agencies involved and current statuses."""
@@ -76,12 +118,12 @@ def search_rows(people: list[Person]) -> list[SearchRow]:
     for name in PersonName.objects.filter(person__in=rows).exclude(kind=NameKind.LEGAL):
         rows[name.person_id].other_names.append(f"{name} ({name.get_kind_display().lower()})")
     for enrolment in (
-        Enrolment.objects.filter(_current(today), person__in=rows)
+        Enrolment.objects.filter(in_force(today), person__in=rows)
         .select_related("school")
         .order_by("valid_from")
     ):
         rows[enrolment.person_id].school = enrolment.school.name
-    for address in Address.objects.filter(_current(today), person__in=rows).order_by("valid_from"):
+    for address in Address.objects.filter(in_force(today), person__in=rows).order_by("valid_from"):
         rows[address.person_id].district = address.district
     agencies: dict[Any, set[str]] = defaultdict(set)
     for involvement in Involvement.objects.filter(
@@ -92,7 +134,7 @@ def search_rows(people: list[Person]) -> list[SearchRow]:
         holder = involvement.user or involvement.team
         if holder is not None and getattr(holder, "agency", None) is not None:
             agencies[involvement.object_id].add(holder.agency.name)  # type: ignore[union-attr]
-    for statuses in LegalStatus.objects.filter(_current(today), person__in=rows):
+    for statuses in LegalStatus.objects.filter(in_force(today), person__in=rows):
         rows[statuses.person_id].statuses.append(statuses.get_kind_display())
     for pk, names in agencies.items():
         rows[pk].agencies = sorted(names)

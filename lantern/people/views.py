@@ -49,7 +49,13 @@ from lantern.people.models import (
     School,
     VoiceEntry,
 )
-from lantern.people.selectors import people_search, people_visible, person_for, search_rows
+from lantern.people.selectors import (
+    likely_matches,
+    people_search,
+    people_visible,
+    person_for,
+    search_rows,
+)
 from lantern.people.services import (
     flag_end,
     flag_raise,
@@ -189,38 +195,28 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: A likely match strong enough that creating a new record anyway needs a reason.
-STRONG_NAME, STRONG_BIRTH = 0.6, 0.8
-
-
 def _likely_matches(request: HttpRequest, form: NewPersonForm) -> tuple[list[Any], bool]:
-    """Search before create: the people the worker can see who may be this person, and
-    whether any is a strong match (the name close and the date of birth agreeing)."""
+    """Search before create, audited with its purpose: the rows to show and whether any is
+    a strong match (`likely_matches` holds the rule)."""
     data = form.cleaned_data
-    query = f"{data['given_names']} {data['family_name']}"
-    born = data.get("date_of_birth")
-    if data["birth_precision"] == "exact" and born:
-        query += f" {born:%d/%m/%Y}"
-    elif data["birth_precision"] == "year" and data.get("birth_year"):
-        query += f" {data['birth_year']}"
-    found, terms = people_search(request.user, query)
-    top = [p for p in found[:5] if p.name_score >= 0.3 or p.birth_score >= STRONG_BIRTH]  # type: ignore[attr-defined]
-    strong = any(
-        p.name_score >= STRONG_NAME  # type: ignore[attr-defined]
-        and (p.birth_score >= STRONG_BIRTH or not terms.dates)  # type: ignore[attr-defined]
-        for p in top
+    matches = likely_matches(
+        request.user,
+        given_names=data["given_names"],
+        family_name=data["family_name"],
+        born=data.get("date_of_birth") if data["birth_precision"] == "exact" else None,
+        year=data.get("birth_year") if data["birth_precision"] == "year" else None,
     )
     audit_record(
         action="person.searched",
         request=request,
         detail={
-            "q": query,
-            "understood": terms.describe(),
+            "q": matches.query,
+            "understood": matches.terms.describe(),
             "purpose": "search before adding a person",
-            "shown": [str(p.pk) for p in top],
+            "shown": [str(p.pk) for p in matches.people],
         },
     )
-    return search_rows(top), strong
+    return search_rows(matches.people), matches.strong
 
 
 @declare_action("people.create")

@@ -133,15 +133,14 @@ def person_edit(request: HttpRequest, pk: str) -> HttpResponse:
                 **form.details(),
             )
         except ConflictError as error:
-            add_service_errors(form, error)
-            conflict = True
-            # Their answers stay; the version moves on so a second save is a knowing one.
+            # Their answers stay; the version moves on to the one now saved (read with the
+            # person above), so saving again is a knowing choice.
             data = request.POST.copy()
             data["version"] = str(person.version)
-            kept = EditPersonForm(data)
-            kept.is_valid()
-            kept._errors = form.errors  # type: ignore[attr-defined]
-            form = kept
+            form = EditPersonForm(data)
+            form.is_valid()
+            add_service_errors(form, error)
+            conflict = True
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -270,6 +270,7 @@ def test_a_mash_manager_archives_with_a_reason_and_nothing_is_deleted(
     assert response.status_code == 302
     child.refresh_from_db()
     assert child.archived_by == manager
+    assert child.chronology.get(summary="Record archived").detail == "Created in error"
     assert client.get(f"/people/{child.pk}/").status_code == 404
     assert Person.objects.filter(pk=child.pk).exists()
 

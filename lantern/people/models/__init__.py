@@ -9,6 +9,7 @@ from lantern.people.models.circumstances import (
     LegalStatusKind,
     School,
     SchoolPhase,
+    in_force,
     overlaps,
 )
 from lantern.people.models.flags import Flag, FlagKind, VoiceEntry
@@ -27,6 +28,7 @@ from lantern.people.models.person import (
     PersonName,
     Sex,
     SpecialNeeds,
+    years_before,
     years_between,
 )
 from lantern.people.models.relationships import FAMILY, INVERSE, Relationship, RelationshipKind
@@ -63,6 +65,8 @@ __all__ = [
     "Sex",
     "SpecialNeeds",
     "VoiceEntry",
+    "in_force",
     "overlaps",
+    "years_before",
     "years_between",
 ]

@@ -23,6 +23,11 @@ def _dates_in_order(
     )
 
 
+def in_force(day: date) -> Q:
+    """A dated period (status, address, school place, relationship) current on `day`."""
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
 class Dated(LanternModel):
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)

@@ -203,6 +203,14 @@ def years_between(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (28 February for a 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 class NameKind(models.TextChoices):
     LEGAL = "legal", "Legal name"
     PREFERRED = "preferred", "Preferred name"

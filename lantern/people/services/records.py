@@ -15,10 +15,10 @@ from lantern.access.audit import audit_record
 from lantern.access.models import InvolvementKind
 from lantern.access.services import involvement_add
 from lantern.accounts.models import User
-from lantern.chronology.models import EntryKind
+from lantern.chronology.models import EntryKind, Significance
 from lantern.chronology.services import chronology_append
 from lantern.core.services import apply_changes
-from lantern.people.models import BirthPrecision, NameKind, Person, PersonName
+from lantern.people.models import BirthPrecision, NameKind, Person, PersonName, years_before
 
 #: Nobody on the record is older than this: a date of birth before it is a typing error.
 OLDEST = 120
@@ -36,10 +36,10 @@ class Birth:
     age_high: int | None = None
     estimated_on: date | None = None
 
-    def bounds(self) -> tuple[date | None, date | None, date | None]:
+    def bounds(self, today: date | None = None) -> tuple[date | None, date | None, date | None]:
         """(date_of_birth, born_earliest, born_latest), or a ValidationError saying what is
-        impossible about it."""
-        today = timezone.localdate()
+        impossible about it as of `today` (the demo passes its fixed day)."""
+        today = today or timezone.localdate()
         if self.precision == BirthPrecision.EXACT:
             if self.date_of_birth is None:
                 raise ValidationError({"date_of_birth": "Enter the date of birth."})
@@ -74,17 +74,10 @@ class Birth:
             if high > OLDEST:
                 raise ValidationError({"age_high": f"Enter an age of {OLDEST} or less."})
             on = self.estimated_on or today
-            latest = _years_before(on, low)
-            earliest = _years_before(on, high + 1) + timedelta(days=1)
+            latest = years_before(on, low)
+            earliest = years_before(on, high + 1) + timedelta(days=1)
             return None, earliest, min(latest, today)
         return None, None, None
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def person_create(
@@ -313,5 +306,15 @@ def person_archive(
         )
         audit_record(
             action="person.archived", request=request, actor=actor, obj=person, purpose=reason
+        )
+        chronology_append(
+            person=person,
+            kind=EntryKind.RECORD,
+            summary="Record archived",
+            detail=reason.strip(),
+            occurred_at=timezone.now(),
+            author=actor,
+            significance=Significance.SIGNIFICANT,
+            request=request,
         )
     return person
