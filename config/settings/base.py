@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "lantern.access",
     "lantern.people",
     "lantern.chronology",
+    "lantern.referrals",
     "lantern.demo",
 ]
 
@@ -200,3 +201,9 @@ LANTERN_DENIED_ALERT_THRESHOLD = env_int("LANTERN_DENIED_ALERT_THRESHOLD", defau
 
 # The scheduler queues the nightly jobs (draft expiry, audit-chain check) at this local time.
 LANTERN_NIGHTLY_AT = env_str("LANTERN_NIGHTLY_AT", "02:00")
+
+# --- The front door. Where a referral about a young adult (18 or over) is sent instead: the
+# council's adult social care contact (Care Act 2014 s42 safeguarding enquiries).
+LANTERN_ADULT_SERVICES_ROUTE = env_str(
+    "LANTERN_ADULT_SERVICES_ROUTE", "the council's adult social care front door"
+)

@@ -44,6 +44,21 @@ class Rule:
 
 
 ADMIN = frozenset({RoleCode.SYSTEM_ADMINISTRATOR})
+MASH = frozenset({RoleCode.MASH_TRIAGE_WORKER, RoleCode.MASH_MANAGER})
+# Who answers a partner check for their agency.
+PARTNER_CHECKS = frozenset(
+    {
+        RoleCode.POLICE_OFFICER,
+        RoleCode.SOCIAL_WORKER,
+        RoleCode.HEALTH_PRACTITIONER,
+        RoleCode.SCHOOL_SAFEGUARDING_LEAD,
+        RoleCode.MISSING_COORDINATOR,
+        RoleCode.INTELLIGENCE_ANALYST,
+        RoleCode.RETURN_INTERVIEW_WORKER,
+    }
+)
+# Who holds and records strategy discussions (the joint team and the MASH).
+STRATEGY = MASH | {RoleCode.SOCIAL_WORKER, RoleCode.POLICE_OFFICER}
 
 POLICY: dict[str, Rule] = {
     "public": Rule(Stage.ANONYMOUS),
@@ -77,6 +92,20 @@ POLICY: dict[str, Rule] = {
     "records.restrict": Rule(Stage.VERIFIED, personal_data=True),
     "alerts.view": Rule(Stage.VERIFIED),
     "audit.report": Rule(Stage.VERIFIED, roles=frozenset({RoleCode.AUDITOR}), personal_data=True),
+    # The front door (referrals): anyone may refer; the MASH triages; a MASH manager
+    # authorises; the agencies asked answer partner checks.
+    "referrals.make": Rule(Stage.VERIFIED, personal_data=True),
+    "referrals.view": Rule(Stage.VERIFIED, personal_data=True),
+    "referrals.triage": Rule(Stage.VERIFIED, roles=MASH, personal_data=True),
+    "referrals.authorise": Rule(
+        Stage.VERIFIED, roles=frozenset({RoleCode.MASH_MANAGER}), personal_data=True
+    ),
+    "referrals.partner_check": Rule(Stage.VERIFIED, roles=PARTNER_CHECKS, personal_data=True),
+    "referrals.strategy": Rule(Stage.VERIFIED, roles=STRATEGY, personal_data=True),
+    "referrals.timeliness": Rule(
+        Stage.VERIFIED,
+        roles=frozenset({RoleCode.MASH_MANAGER, RoleCode.PARTNERSHIP_COORDINATOR}),
+    ),
 }
 
 ACTION_ATTRIBUTE = "lantern_action"
@@ -148,6 +177,16 @@ RECORD_RULES: dict[str, RecordRule] = {
         restrict_roles=frozenset(
             {RoleCode.MASH_MANAGER, RoleCode.SOCIAL_WORKER, RoleCode.POLICE_OFFICER}
         ),
+    ),
+    # A referral: the MASH sees them all; its referrer and the leads named on it are
+    # involved; caseworkers see those their agency is involved with. Restricting is done on
+    # the child's record, which the referral pages honour.
+    "referrals.referral": RecordRule(
+        partnership_roles=PARTNERSHIP_TRIAGE,
+        agency_roles=CASEWORK,
+        break_glass_roles=frozenset(),
+        access_log_roles=frozenset({RoleCode.MASH_MANAGER, RoleCode.AUDITOR}),
+        restrict_roles=frozenset(),
     ),
 }
 

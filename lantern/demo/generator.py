@@ -23,6 +23,7 @@ from lantern.core.models import Code
 from lantern.demo.families import families
 from lantern.demo.places import PRIMARY_PATTERNS, SECONDARY_PATTERNS, STREETS, WARDS
 from lantern.demo.population import bulk_population
+from lantern.demo.referrals import demo_referrals
 
 DEFAULT_SEED = 20261127
 
@@ -53,6 +54,7 @@ class Context:
     teams: dict[str, Team] = field(default_factory=dict)
     users: list[User] = field(default_factory=list)
     people: int = 0
+    referrals: int = 0
 
 
 Stage = Callable[[Context], None]
@@ -317,7 +319,15 @@ def stage_people(ctx: Context) -> None:
     families(ctx, chronology=CHILD_EVENTS, flag_reasons=FLAG_REASONS, voices=VOICES)
 
 
-STAGES: list[Stage] = [stage_agencies, stage_users, stage_people]
+def stage_referrals(ctx: Context) -> None:
+    """A month of referrals into the MASH for the demo; 10,000 over a year at `medium`."""
+    if ctx.size.name == "small":
+        ctx.referrals = demo_referrals(ctx, count=260, days=30)
+    else:
+        ctx.referrals = demo_referrals(ctx, count=10_000, days=365)
+
+
+STAGES: list[Stage] = [stage_agencies, stage_users, stage_people, stage_referrals]
 
 
 def generate(*, size: str = "small", seed: int = DEFAULT_SEED, password: str) -> Context:

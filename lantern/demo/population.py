@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -242,14 +243,26 @@ def _copy(cursor: Any, table: str, columns: list[str], rows: list[tuple[Any, ...
             copy.write_row(row)
 
 
-def _history_triggers() -> list[str]:
-    """The database names of the row-history insert triggers on people and their names."""
+def _history_triggers(*models: str) -> list[str]:
+    """The database names of the row-history insert triggers on `models` ("app.Model")."""
     return [
         trigger.get_pgid(model)
-        for model, trigger in pgtrigger.registered(
-            "people.Person:insert_insert", "people.PersonName:insert_insert"
-        )
+        for model, trigger in pgtrigger.registered(*(f"{m}:insert_insert" for m in models))
     ]
+
+
+@contextmanager
+def without_history(cursor: Any, *models: str) -> Iterator[None]:
+    """Skip the row-history insert triggers of `models` for a bulk load of synthetic rows, in
+    this transaction only (see `bulk_population` for why and how)."""
+    cursor.execute(
+        "SELECT set_config('pgtrigger.ignore', %s, true)",
+        ["{" + ",".join(_history_triggers(*models)) + "}"],
+    )
+    try:
+        yield
+    finally:
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
 def bulk_population(ctx: Context) -> None:
@@ -266,18 +279,14 @@ def bulk_population(ctx: Context) -> None:
     ethnicity_ids = dict(Code.objects.in_list("ethnicity").values_list("code", "id"))
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pgtrigger.ignore', %s, true)",
-            ["{" + ",".join(_history_triggers()) + "}"],
-        )
-        raw = cursor.cursor  # psycopg's own cursor, for COPY
-        for start in range(0, ctx.size.people, BATCH):
-            people, person_names = _rows(
-                rng, min(BATCH, ctx.size.people - start), ethnicity_ids, now
-            )
-            _copy(raw, Person._meta.db_table, PERSON_COLUMNS, people)
-            _copy(raw, PersonName._meta.db_table, NAME_COLUMNS, person_names)
-            ctx.people += len(people)
-        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+        with without_history(cursor, "people.Person", "people.PersonName"):
+            raw = cursor.cursor  # psycopg's own cursor, for COPY
+            for start in range(0, ctx.size.people, BATCH):
+                people, person_names = _rows(
+                    rng, min(BATCH, ctx.size.people - start), ethnicity_ids, now
+                )
+                _copy(raw, Person._meta.db_table, PERSON_COLUMNS, people)
+                _copy(raw, PersonName._meta.db_table, NAME_COLUMNS, person_names)
+                ctx.people += len(people)
         # Fresh statistics, so the first searches are planned for a million rows, not none.
         cursor.execute(f"ANALYZE {Person._meta.db_table}, {PersonName._meta.db_table}")

@@ -22,6 +22,13 @@ from lantern.people.models import (
     Relationship,
     School,
 )
+from lantern.referrals.models import (
+    PartnerCheck,
+    Referral,
+    ReferralChild,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
 from tests.access.factories import involve, person
 from tests.factories import UserFactory
 
@@ -60,11 +67,28 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
     "access:report": ("", ["audit.report_viewed"]),
+    "referrals:mine": ("", ["referral.listed"]),
+    "referrals:queue": ("", ["referral.queue_viewed"]),
+    "referrals:checks": ("", ["referral.checks_listed"]),
+    "referrals:check-answer": ("", ["referral.check_viewed"]),
+    "referrals:referral": ("", ["referral.viewed"]),
+    "referrals:children": ("", ["referral.viewed"]),
+    "referrals:details": ("", ["referral.viewed"]),
+    "referrals:check": ("", ["referral.viewed"]),
+    "referrals:rate": ("", ["referral.viewed"]),
+    "referrals:assign": ("", ["referral.viewed"]),
+    "referrals:partner-checks": ("", ["referral.viewed"]),
+    "referrals:decision": ("", ["referral.viewed"]),
+    "referrals:decision-review": ("", ["referral.viewed"]),
+    "referrals:strategy-new": ("", ["referral.viewed"]),
+    "referrals:enquiry-edit": ("", ["referral.viewed"]),
+    "referrals:assessment-completed": ("", ["referral.viewed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
     ("people:relationship-new", "?q=Ashby", ["person.viewed", "person.searched"]),
     ("access:report", "?format=csv", ["audit.report_exported"]),
+    ("referrals:children", "?q=Ashby", ["referral.viewed", "person.searched"]),
 ]
 
 
@@ -89,7 +113,7 @@ def test_every_personal_data_route_has_expectations() -> None:
 def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user = make_user("mash_manager", "system_administrator", "auditor")
+    user = make_user("mash_manager", "system_administrator", "auditor", "police_officer")
     client = Client()
     client.force_login(user)
     session = client.session
@@ -141,7 +165,56 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         status="approved",
         decided_by=UserFactory(),
     )
+    draft = Referral.objects.create(referrer=user)
+    involve(draft, user=user, kind="referrer")
+    submitted = Referral.objects.create(
+        reference="MASH-2026-000001",
+        status="submitted",
+        referrer=UserFactory(),
+        received_at=timezone.now(),
+        decision_due_at=timezone.now(),
+    )
+    ReferralChild.objects.create(referral=submitted, person=child)
+    check = PartnerCheck.objects.create(
+        referral=submitted,
+        agency=user.agency,
+        requested_by=UserFactory(),
+        requested_at=timezone.now(),
+        due_at=timezone.now(),
+    )
+    discussion = StrategyDiscussion.objects.create(
+        referral=submitted,
+        held_at=timezone.now(),
+        chair=user,
+        known="x",
+        outcome="single_s47",
+        plan="x",
+    )
+    enquiry = Section47Enquiry.objects.create(
+        discussion=discussion,
+        referral=submitted,
+        joint=False,
+        social_work_lead=user,
+        started_on=timezone.localdate(),
+    )
+    on_submitted = {"pk": submitted.pk}
     ids = {
+        "referrals:mine": {},
+        "referrals:queue": {},
+        "referrals:checks": {},
+        "referrals:check-answer": {"pk": check.pk},
+        "referrals:referral": on_submitted,
+        "referrals:children": {"pk": draft.pk},
+        "referrals:details": {"pk": draft.pk},
+        "referrals:check": {"pk": draft.pk},
+        "referrals:rate": on_submitted,
+        "referrals:assign": on_submitted,
+        "referrals:partner-checks": on_submitted,
+        "referrals:decision": on_submitted,
+        "referrals:decision-review": on_submitted,
+        "referrals:strategy-new": on_submitted,
+        "referrals:enquiry-edit": {"pk": submitted.pk, "enquiry": enquiry.pk},
+        "referrals:assessment-completed": on_submitted,
         "people:status-end": {"pk": child.pk, "status": status.pk},
         "people:enrolment-end": {"pk": child.pk, "enrolment": enrolment.pk},
         "people:relationship-end": {"pk": child.pk, "relationship": link.pk},

@@ -32,6 +32,13 @@ from lantern.people.models import (
     Relationship,
     School,
 )
+from lantern.referrals.models import (
+    PartnerCheck,
+    Referral,
+    ReferralChild,
+    Section47Enquiry,
+    StrategyDiscussion,
+)
 from tests.access.factories import involve, person
 from tests.conftest import sign_in
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
@@ -85,6 +92,46 @@ def restricts(role: str, rel: str) -> bool:
 def manages(role: str, rel: str) -> bool:
     """Archiving: a MASH manager, on a record they may see."""
     return sees(role, rel) and role == RoleCode.MASH_MANAGER
+
+
+def sees_referral(role: str, rel: str) -> bool:
+    """A referral: the MASH sees every one, caseworkers those their agency is involved in,
+    anyone the ones they are involved in (the child's restriction does not hide the
+    referral, only the child's name on it); break-the-glass is for people, not referrals."""
+    return {
+        "involved": True,
+        "same_agency": role in AGENCY_WIDE or role in PARTNERSHIP,
+        "other_agency": role in PARTNERSHIP,
+        "restricted": True,
+        "break_glass": role in PARTNERSHIP,
+    }[rel]
+
+
+def referrer_only(role: str, rel: str) -> bool:
+    """A referral's own pages for its referrer (the matrix user referred these two)."""
+    return rel in {"involved", "restricted"}
+
+
+MASH = only(RoleCode.MASH_TRIAGE_WORKER, RoleCode.MASH_MANAGER)
+STRATEGY = {
+    RoleCode.MASH_TRIAGE_WORKER,
+    RoleCode.MASH_MANAGER,
+    RoleCode.SOCIAL_WORKER,
+    RoleCode.POLICE_OFFICER,
+}
+PARTNER_CHECKS = only(
+    RoleCode.POLICE_OFFICER,
+    RoleCode.SOCIAL_WORKER,
+    RoleCode.HEALTH_PRACTITIONER,
+    RoleCode.SCHOOL_SAFEGUARDING_LEAD,
+    RoleCode.MISSING_COORDINATOR,
+    RoleCode.INTELLIGENCE_ANALYST,
+    RoleCode.RETURN_INTERVIEW_WORKER,
+)
+
+
+def strategy(role: str, rel: str) -> bool:
+    return role in STRATEGY and sees_referral(role, rel)
 
 
 ADMIN = only(RoleCode.SYSTEM_ADMINISTRATOR)
@@ -151,6 +198,28 @@ SPEC: dict[str, dict[str, Who]] = {
     },
     "people:merge-undo": {"GET": only(RoleCode.MASH_MANAGER), "POST": only(RoleCode.MASH_MANAGER)},
     "people:chronology-export": {"GET": sees},
+    "referrals:mine": {"GET": everyone},
+    "referrals:new": {"POST": everyone},
+    "referrals:queue": {"GET": MASH},
+    "referrals:timeliness": {"GET": only(RoleCode.MASH_MANAGER, RoleCode.PARTNERSHIP_COORDINATOR)},
+    "referrals:checks": {"GET": PARTNER_CHECKS},
+    # The matrix's checks are asked of the user's own agency.
+    "referrals:check-answer": {"GET": PARTNER_CHECKS, "POST": PARTNER_CHECKS},
+    "referrals:referral": {"GET": sees_referral},
+    "referrals:children": {"GET": referrer_only, "POST": referrer_only},
+    "referrals:details": {"GET": referrer_only, "POST": referrer_only},
+    "referrals:check": {"GET": referrer_only, "POST": referrer_only},
+    "referrals:rate": {"GET": MASH, "POST": MASH},
+    "referrals:assign": {"GET": MASH, "POST": MASH},
+    "referrals:partner-checks": {"GET": MASH, "POST": MASH},
+    "referrals:decision": {"GET": MASH, "POST": MASH},
+    "referrals:decision-review": {
+        "GET": only(RoleCode.MASH_MANAGER),
+        "POST": only(RoleCode.MASH_MANAGER),
+    },
+    "referrals:strategy-new": {"GET": strategy, "POST": strategy},
+    "referrals:enquiry-edit": {"GET": strategy, "POST": strategy},
+    "referrals:assessment-completed": {"GET": strategy, "POST": strategy},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
@@ -255,7 +324,52 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
         status="approved",
         decided_by=colleague,
     )
+    referrals = {}
+    checks = {}
+    enquiries = {}
+    for rel, record in records.items():
+        referrer = user if rel in {"involved", "restricted"} else UserFactory(roles=["referrer"])
+        referral = Referral.objects.create(
+            reference=f"MASH-2026-{rel}",
+            status="submitted",
+            referrer=referrer,
+            received_at=timezone.now(),
+            decision_due_at=timezone.now() + timedelta(hours=8),
+        )
+        ReferralChild.objects.create(referral=referral, person=record)
+        involve(
+            referral,
+            user={"same_agency": colleague, "other_agency": stranger}.get(rel, referrer),
+            kind="referrer",
+        )
+        checks[record.pk] = PartnerCheck.objects.create(
+            referral=referral,
+            agency=mine,
+            requested_by=stranger,
+            requested_at=timezone.now(),
+            due_at=timezone.now(),
+        )
+        discussion = StrategyDiscussion.objects.create(
+            referral=referral,
+            held_at=timezone.now(),
+            chair=stranger,
+            known="Matrix",
+            outcome="single_s47",
+            plan="Matrix",
+            lead=colleague,
+        )
+        enquiries[record.pk] = Section47Enquiry.objects.create(
+            discussion=discussion,
+            referral=referral,
+            joint=False,
+            social_work_lead=colleague,
+            started_on=timezone.localdate(),
+        )
+        referrals[record.pk] = referral
     others = {
+        "referrals": referrals,
+        "checks": checks,
+        "enquiries": enquiries,
         "agency": mine,
         "team": team,
         "user": colleague,
@@ -291,12 +405,25 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "administration:user-status": lambda r, o: {"pk": o["user"].pk},
     "administration:user-reset-second-factor": lambda r, o: {"pk": o["user"].pk},
     "access:alert-read": lambda r, o: {"pk": o["alert"].pk},
+    "referrals:mine": lambda r, o: {},
+    "referrals:new": lambda r, o: {},
+    "referrals:queue": lambda r, o: {},
+    "referrals:timeliness": lambda r, o: {},
+    "referrals:checks": lambda r, o: {},
+    "referrals:check-answer": lambda r, o: {"pk": o["checks"][r.pk].pk},
+    "referrals:enquiry-edit": lambda r, o: {
+        "pk": o["referrals"][r.pk].pk,
+        "enquiry": o["enquiries"][r.pk].pk,
+    },
 }
 
 
 def url_for(name: str, record: Person, others: dict[str, Any]) -> str:
     if name in KWARGS:
         return reverse(name, kwargs=KWARGS[name](record, others))
+    if name.startswith("referrals:"):
+        # Every other referral route takes the referral about this relationship's child.
+        return reverse(name, kwargs={"pk": others["referrals"][record.pk].pk})
     # Every other person route takes the record's key; other routes take nothing.
     return reverse(name, kwargs={"pk": record.pk} if name.startswith("people:") else {})
 

@@ -76,3 +76,9 @@ def error_anchor(form: forms.Form, name: str) -> str:
     if _kind(bound) in {"checkboxes", "radios"}:
         return f"{bound.auto_id}_0"
     return str(bound.auto_id)
+
+
+@register.filter
+def dictget(mapping: dict[Any, Any], key: Any) -> Any:
+    """`mapping[key]` in a template (a selector's rows keyed by record id)."""
+    return mapping.get(key) if mapping else None

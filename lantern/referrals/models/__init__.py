@@ -1,0 +1,51 @@
+from lantern.referrals.models.referral import (
+    Consent,
+    ExploitationConcern,
+    Rag,
+    Referral,
+    ReferralChild,
+    Status,
+    Urgency,
+    received,
+)
+from lantern.referrals.models.strategy import (
+    Discipline,
+    EnquiryOutcome,
+    Participant,
+    Section47Enquiry,
+    StrategyDiscussion,
+    StrategyOutcome,
+)
+from lantern.referrals.models.triage import (
+    ASSESSED,
+    STRATEGY,
+    CheckStatus,
+    Decision,
+    DecisionState,
+    Outcome,
+    PartnerCheck,
+)
+
+__all__ = [
+    "ASSESSED",
+    "STRATEGY",
+    "CheckStatus",
+    "Consent",
+    "Decision",
+    "DecisionState",
+    "Discipline",
+    "EnquiryOutcome",
+    "ExploitationConcern",
+    "Outcome",
+    "Participant",
+    "PartnerCheck",
+    "Rag",
+    "Referral",
+    "ReferralChild",
+    "Section47Enquiry",
+    "Status",
+    "StrategyDiscussion",
+    "StrategyOutcome",
+    "Urgency",
+    "received",
+]
