@@ -198,5 +198,11 @@ LANTERN_RESTRICTION_MAX_REVIEW_DAYS = 90
 # Denied attempts to open records (by one user, within an hour) before the auditors are alerted.
 LANTERN_DENIED_ALERT_THRESHOLD = env_int("LANTERN_DENIED_ALERT_THRESHOLD", default=5)
 
+# --- Deadlines (lantern/core/deadlines.py): the partnership's working hours, local time, as
+# "HH:MM-HH:MM". Working days are weekdays that are not bank holidays of England and Wales;
+# the timescales themselves (1 working day, 45 working days...) are data, edited in
+# Administration > Timescales.
+LANTERN_WORKING_HOURS = env_str("LANTERN_WORKING_HOURS", "09:00-17:00")
+
 # The scheduler queues the nightly jobs (draft expiry, audit-chain check) at this local time.
 LANTERN_NIGHTLY_AT = env_str("LANTERN_NIGHTLY_AT", "02:00")

@@ -123,3 +123,51 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.path}"
+
+
+class TimescaleUnit(models.TextChoices):
+    WORKING_HOURS = "working_hours", "Working hours"
+    WORKING_DAYS = "working_days", "Working days"
+    HOURS = "hours", "Hours"
+    CALENDAR_DAYS = "calendar_days", "Calendar days"
+
+
+@track_history()
+class Timescale(LanternModel):
+    """A deadline the partnership works to ("assessment within 45 working days of referral").
+
+    Loaded with the statutory and local defaults by a migration; an administrator changes the
+    amount or unit without a release. `lantern.core.deadlines.due_at` reads this table.
+    """
+
+    key = models.SlugField(max_length=64, unique=True)
+    label = models.CharField(max_length=200)
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=20, choices=TimescaleUnit.choices)
+    description = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the timescale comes from."
+    )
+
+    class Meta:
+        ordering: ClassVar = ["label"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=1),
+                name="timescale_amount_positive",
+                violation_error_message="Enter a number of 1 or more.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=TimescaleUnit.values), name="timescale_unit_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def summary(self) -> str:
+        """'45 working days', '1 working day', '4 working hours'."""
+        unit = self.get_unit_display().lower()
+        return f"{self.amount} {unit[:-1] if self.amount == 1 else unit}"
+

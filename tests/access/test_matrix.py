@@ -88,6 +88,7 @@ def manages(role: str, rel: str) -> bool:
 
 
 ADMIN = only(RoleCode.SYSTEM_ADMINISTRATOR)
+TIMESCALES = only(RoleCode.SYSTEM_ADMINISTRATOR, RoleCode.MASH_MANAGER)
 # route name -> {method: who may}; a method not listed must be refused (405) for everyone.
 SPEC: dict[str, dict[str, Who]] = {
     "core:home": {"GET": everyone},
@@ -116,6 +117,8 @@ SPEC: dict[str, dict[str, Who]] = {
     "administration:user-status": {"POST": ADMIN},
     "administration:user-reset-second-factor": {"POST": ADMIN},
     "administration:roles": {"GET": ADMIN},
+    "administration:timescales": {"GET": TIMESCALES},
+    "administration:timescale-edit": {"GET": TIMESCALES, "POST": TIMESCALES},
     "people:list": {"GET": everyone},
     "people:new": {"GET": everyone, "POST": everyone},
     "people:person": {"GET": sees},
@@ -291,6 +294,7 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "administration:user-status": lambda r, o: {"pk": o["user"].pk},
     "administration:user-reset-second-factor": lambda r, o: {"pk": o["user"].pk},
     "access:alert-read": lambda r, o: {"pk": o["alert"].pk},
+    "administration:timescale-edit": lambda r, o: {"key": "rag_red"},
 }
 
 
