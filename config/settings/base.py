@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dj_database_url
 from django.utils.csp import CSP
 
@@ -203,6 +205,16 @@ LANTERN_DENIED_ALERT_THRESHOLD = env_int("LANTERN_DENIED_ALERT_THRESHOLD", defau
 # the timescales themselves (1 working day, 45 working days...) are data, edited in
 # Administration > Timescales.
 LANTERN_WORKING_HOURS = env_str("LANTERN_WORKING_HOURS", "09:00-17:00")
+
+# --- Email: notifications send a short "sign in to read it" email; the details stay in Lantern
+# because email is not a secure channel. Local and demo runs print emails to the console, tests
+# keep them in memory, production sends through the SMTP server named here.
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lantern <lantern@localhost>")
+# The address emails link to for signing in (the deployment's own address).
+LANTERN_BASE_URL = env_str("LANTERN_BASE_URL", "http://localhost:8000")
 
 # The scheduler queues the nightly jobs (draft expiry, audit-chain check) at this local time.
 LANTERN_NIGHTLY_AT = env_str("LANTERN_NIGHTLY_AT", "02:00")

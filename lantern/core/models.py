@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from lantern.core.history import track_history
 
@@ -171,3 +172,25 @@ class Timescale(LanternModel):
         unit = self.get_unit_display().lower()
         return f"{self.amount} {unit[:-1] if self.amount == 1 else unit}"
 
+
+class Notification(models.Model):
+    """A message to one user in Lantern (with a short email telling them to sign in)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True, help_text="A path within Lantern.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -23,6 +23,7 @@ from django.utils import timezone
 from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.services import chronology_append
+from lantern.core.models import Notification
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -95,6 +96,8 @@ SPEC: dict[str, dict[str, Who]] = {
     "core:health": {"GET": everyone},
     "core:draft-save": {"POST": everyone},
     "core:draft-discard": {"POST": everyone},
+    "core:notifications": {"GET": everyone},
+    "core:notification-open": {"GET": everyone},  # the user's own notification
     "accounts:sign-in": {"GET": everyone, "POST": everyone},
     "accounts:verify": {"GET": everyone, "POST": everyone},
     "accounts:set-up": {"GET": everyone, "POST": everyone},
@@ -240,6 +243,7 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
     )
     team = TeamFactory(agency=mine)
     alert = Alert.objects.create(kind="break_glass", recipient=user, message="Matrix")
+    notification = Notification.objects.create(user=user, subject="Matrix", link="/")
     twins = [person(family_name=f"Twin{n}") for n in range(4)]
     pending = MergeRequest.objects.create(
         kept=twins[0], merged=twins[1], reason="Matrix", requested_by=stranger
@@ -263,6 +267,7 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
         "team": team,
         "user": colleague,
         "alert": alert,
+        "notification": notification,
         "pending": pending,
         "approved": approved,
     }
@@ -294,6 +299,7 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "administration:user-status": lambda r, o: {"pk": o["user"].pk},
     "administration:user-reset-second-factor": lambda r, o: {"pk": o["user"].pk},
     "access:alert-read": lambda r, o: {"pk": o["alert"].pk},
+    "core:notification-open": lambda r, o: {"pk": o["notification"].pk},
     "administration:timescale-edit": lambda r, o: {"key": "rag_red"},
 }
 
