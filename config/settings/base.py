@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dj_database_url
 from django.utils.csp import CSP
 
@@ -198,6 +200,22 @@ LANTERN_BREAK_GLASS_HOURS = env_int("LANTERN_BREAK_GLASS_HOURS", default=24)
 LANTERN_RESTRICTION_MAX_REVIEW_DAYS = 90
 # Denied attempts to open records (by one user, within an hour) before the auditors are alerted.
 LANTERN_DENIED_ALERT_THRESHOLD = env_int("LANTERN_DENIED_ALERT_THRESHOLD", default=5)
+
+# --- Deadlines (lantern/core/deadlines.py): the partnership's working hours, local time, as
+# "HH:MM-HH:MM". Working days are weekdays that are not bank holidays of England and Wales;
+# the timescales themselves (1 working day, 45 working days...) are data, edited in
+# Administration > Timescales.
+LANTERN_WORKING_HOURS = env_str("LANTERN_WORKING_HOURS", "09:00-17:00")
+
+# --- Email: notifications send a short "sign in to read it" email; the details stay in Lantern
+# because email is not a secure channel. Local and demo runs print emails to the console, tests
+# keep them in memory, production sends through the SMTP server named here.
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lantern <lantern@localhost>")
+# The address emails link to for signing in (the deployment's own address).
+LANTERN_BASE_URL = env_str("LANTERN_BASE_URL", "http://localhost:8000")
 
 # The scheduler queues the nightly jobs (draft expiry, audit-chain check) at this local time.
 LANTERN_NIGHTLY_AT = env_str("LANTERN_NIGHTLY_AT", "02:00")

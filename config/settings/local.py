@@ -9,3 +9,5 @@ LANTERN_DEMO_MODE = True
 LANTERN_PHASE = "Demo"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Emails print to the console.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

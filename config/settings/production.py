@@ -20,3 +20,20 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 LANTERN_DEMO_MODE = False
+
+# Email through the partnership's SMTP relay (notifications carry no personal data).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", default=587),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "timeout": env_int("EMAIL_TIMEOUT", default=10),
+        },
+    }
+}
+# Emails link here to sign in: the service's own address.
+LANTERN_BASE_URL = env_str("LANTERN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")  # noqa: F405

@@ -73,6 +73,13 @@ POLICY: dict[str, Rule] = {
     "admin.view": Rule(Stage.VERIFIED, roles=ADMIN),
     "admin.users": Rule(Stage.VERIFIED, roles=ADMIN, personal_data=True),
     "admin.manage": Rule(Stage.VERIFIED, roles=ADMIN),
+    # Timescales (deadlines in working days and hours): the administrator or the MASH manager.
+    "admin.timescales": Rule(
+        Stage.VERIFIED, roles=frozenset({RoleCode.SYSTEM_ADMINISTRATOR, RoleCode.MASH_MANAGER})
+    ),
+    # A user's own notifications. Not marked personal_data: each is addressed to its reader,
+    # and the record it links to audits its own read.
+    "notifications.view": Rule(Stage.VERIFIED),
     # Records: any verified user may ask; the record scopes (below) decide what they get.
     "people.list": Rule(Stage.VERIFIED, personal_data=True),
     "people.view": Rule(Stage.VERIFIED, personal_data=True),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lantern.accounts import admin_views as views
+from lantern.core import admin_views as core_views
 
 app_name = "administration"
 
@@ -24,4 +25,6 @@ urlpatterns = [
         name="user-reset-second-factor",
     ),
     path("roles/", views.role_list, name="roles"),
+    path("timescales/", core_views.timescales, name="timescales"),
+    path("timescales/<slug:key>/", core_views.timescale_edit, name="timescale-edit"),
 ]

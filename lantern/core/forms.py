@@ -30,3 +30,29 @@ def render_form(request: HttpRequest, template: str, context: dict[str, Any]) ->
     form = context.get("form")
     status = 400 if form is not None and form.errors else 200
     return render(request, template, context, status=status)
+
+
+class TimescaleForm(forms.Form):
+    amount = forms.IntegerField(
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "required": "Enter how long the timescale allows.",
+            "invalid": "Enter a whole number, like 45.",
+            "min_value": "Enter a number of 1 or more.",
+            "max_value": "Enter a number of 1000 or less.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    unit = forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the unit."},
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from lantern.core.models import TimescaleUnit  # noqa: PLC0415 - forms load before models
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = TimescaleUnit.choices  # type: ignore[attr-defined]

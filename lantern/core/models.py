@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from lantern.core.history import track_history
 
@@ -123,3 +124,73 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft of {self.path}"
+
+
+class TimescaleUnit(models.TextChoices):
+    WORKING_HOURS = "working_hours", "Working hours"
+    WORKING_DAYS = "working_days", "Working days"
+    HOURS = "hours", "Hours"
+    CALENDAR_DAYS = "calendar_days", "Calendar days"
+
+
+@track_history()
+class Timescale(LanternModel):
+    """A deadline the partnership works to ("assessment within 45 working days of referral").
+
+    Loaded with the statutory and local defaults by a migration; an administrator changes the
+    amount or unit without a release. `lantern.core.deadlines.due_at` reads this table.
+    """
+
+    key = models.SlugField(max_length=64, unique=True)
+    label = models.CharField(max_length=200)
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=20, choices=TimescaleUnit.choices)
+    description = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the timescale comes from."
+    )
+
+    class Meta:
+        ordering: ClassVar = ["label"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=1),
+                name="timescale_amount_positive",
+                violation_error_message="Enter a number of 1 or more.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=TimescaleUnit.values), name="timescale_unit_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def summary(self) -> str:
+        """'45 working days', '1 working day', '4 working hours'."""
+        unit = self.get_unit_display().lower()
+        return f"{self.amount} {unit[:-1] if self.amount == 1 else unit}"
+
+
+class Notification(models.Model):
+    """A message to one user in Lantern (with a short email telling them to sign in)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True, help_text="A path within Lantern.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

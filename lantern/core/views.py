@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +15,8 @@ from lantern.access.policy import declare_action
 from lantern.access.services import restrictions_due_for_review
 from lantern.accounts.models import user_of
 from lantern.core.drafts import draft_discard, draft_save
+from lantern.core.models import Notification
+from lantern.core.notifications import notification_open, notifications_for
 from lantern.people.services import flags_due_for_review
 
 
@@ -34,6 +36,25 @@ def home(request: HttpRequest) -> HttpResponse:
             "flags_due": flags_due_for_review(user),
         },
     )
+
+
+@declare_action("notifications.view")
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/notifications.html",
+        {"notifications": notifications_for(user_of(request))},
+    )
+
+
+@declare_action("notifications.view")
+@require_GET
+def notification_open_view(request: HttpRequest, pk: str) -> HttpResponse:
+    """Following a notification marks it read. Another user's notification is not found."""
+    user = user_of(request)
+    notification = get_object_or_404(Notification, pk=pk, user=user)
+    return redirect(notification_open(request=request, user=user, notification=notification))
 
 
 @declare_action("public")

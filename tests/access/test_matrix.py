@@ -23,6 +23,7 @@ from django.utils import timezone
 from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.services import chronology_append
+from lantern.core.models import Notification
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -135,12 +136,15 @@ def strategy(role: str, rel: str) -> bool:
 
 
 ADMIN = only(RoleCode.SYSTEM_ADMINISTRATOR)
+TIMESCALES = only(RoleCode.SYSTEM_ADMINISTRATOR, RoleCode.MASH_MANAGER)
 # route name -> {method: who may}; a method not listed must be refused (405) for everyone.
 SPEC: dict[str, dict[str, Who]] = {
     "core:home": {"GET": everyone},
     "core:health": {"GET": everyone},
     "core:draft-save": {"POST": everyone},
     "core:draft-discard": {"POST": everyone},
+    "core:notifications": {"GET": everyone},
+    "core:notification-open": {"GET": everyone},  # the user's own notification
     "accounts:sign-in": {"GET": everyone, "POST": everyone},
     "accounts:verify": {"GET": everyone, "POST": everyone},
     "accounts:set-up": {"GET": everyone, "POST": everyone},
@@ -163,6 +167,8 @@ SPEC: dict[str, dict[str, Who]] = {
     "administration:user-status": {"POST": ADMIN},
     "administration:user-reset-second-factor": {"POST": ADMIN},
     "administration:roles": {"GET": ADMIN},
+    "administration:timescales": {"GET": TIMESCALES},
+    "administration:timescale-edit": {"GET": TIMESCALES, "POST": TIMESCALES},
     "people:list": {"GET": everyone},
     "people:new": {"GET": everyone, "POST": everyone},
     "people:person": {"GET": sees},
@@ -306,6 +312,7 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
     )
     team = TeamFactory(agency=mine)
     alert = Alert.objects.create(kind="break_glass", recipient=user, message="Matrix")
+    notification = Notification.objects.create(user=user, subject="Matrix", link="/")
     twins = [person(family_name=f"Twin{n}") for n in range(4)]
     pending = MergeRequest.objects.create(
         kept=twins[0], merged=twins[1], reason="Matrix", requested_by=stranger
@@ -374,6 +381,7 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
         "team": team,
         "user": colleague,
         "alert": alert,
+        "notification": notification,
         "pending": pending,
         "approved": approved,
     }
@@ -415,6 +423,8 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
         "pk": o["referrals"][r.pk].pk,
         "enquiry": o["enquiries"][r.pk].pk,
     },
+    "core:notification-open": lambda r, o: {"pk": o["notification"].pk},
+    "administration:timescale-edit": lambda r, o: {"key": "rag_red"},
 }
 
 
