@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("lantern.accounts.urls")),
     path("administration/", include("lantern.accounts.admin_urls")),
     path("people/", include("lantern.people.urls")),
+    path("", include("lantern.assessments.urls")),
     path("access/", include("lantern.access.urls")),
     path("webauthn/", include(webauthn_patterns)),
 ]

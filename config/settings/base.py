@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "lantern.access",
     "lantern.people",
     "lantern.chronology",
+    "lantern.assessments",
     "lantern.demo",
 ]
 
