@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lantern.access.models import AuditEvent, Restriction
 from lantern.access.policy import action_of, rule_for
+from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
 from lantern.people.models import (
     Enrolment,
@@ -60,6 +61,9 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "administration:users": ("", ["admin.users_listed"]),
     "administration:user": ("", ["admin.user_viewed"]),
     "access:report": ("", ["audit.report_viewed"]),
+    "assessments:person": ("", ["person.viewed"]),
+    "assessments:new": ("", ["person.viewed"]),
+    "assessments:assessment": ("", ["person.viewed", "assessment.viewed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
@@ -141,7 +145,23 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         status="approved",
         decided_by=UserFactory(),
     )
+    assessment = Assessment.objects.create(
+        person=child,
+        instrument_version=InstrumentVersion.objects.get(
+            instrument__key="seraf", status="published"
+        ),
+        judgement="Not at risk",
+        computed_score=0,
+        computed_band="Not at risk",
+        evidence="x",
+        assessed_on=date(2026, 1, 1),
+        review_due=date(2026, 4, 1),
+        assessor=user,
+    )
     ids = {
+        "assessments:person": {"pk": child.pk},
+        "assessments:new": {"pk": child.pk, "key": "seraf"},
+        "assessments:assessment": {"pk": child.pk, "assessment": assessment.pk},
         "people:status-end": {"pk": child.pk, "status": status.pk},
         "people:enrolment-end": {"pk": child.pk, "enrolment": enrolment.pk},
         "people:relationship-end": {"pk": child.pk, "relationship": link.pk},
