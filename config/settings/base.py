@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "lantern.people",
     "lantern.chronology",
     "lantern.referrals",
+    "lantern.assessments",
     "lantern.demo",
 ]
 

@@ -113,6 +113,29 @@ POLICY: dict[str, Rule] = {
         Stage.VERIFIED,
         roles=frozenset({RoleCode.MASH_MANAGER, RoleCode.PARTNERSHIP_COORDINATOR}),
     ),
+    # Assessments: anyone may read what the person's scope lets them see; those who assess
+    # young people complete them; the partnership's coordinators maintain the instruments.
+    "assessments.view": Rule(Stage.VERIFIED, personal_data=True),
+    "assessments.complete": Rule(
+        Stage.VERIFIED,
+        roles=frozenset(
+            {
+                RoleCode.MASH_TRIAGE_WORKER,
+                RoleCode.MASH_MANAGER,
+                RoleCode.SOCIAL_WORKER,
+                RoleCode.POLICE_OFFICER,
+                RoleCode.HEALTH_PRACTITIONER,
+                RoleCode.MISSING_COORDINATOR,
+                RoleCode.RETURN_INTERVIEW_WORKER,
+                RoleCode.SCHOOL_SAFEGUARDING_LEAD,
+            }
+        ),
+        personal_data=True,
+    ),
+    "assessments.manage": Rule(
+        Stage.VERIFIED,
+        roles=frozenset({RoleCode.PARTNERSHIP_COORDINATOR, RoleCode.SYSTEM_ADMINISTRATOR}),
+    ),
 }
 
 ACTION_ATTRIBUTE = "lantern_action"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lantern.access.models import AuditEvent, Restriction
 from lantern.access.policy import action_of, rule_for
+from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
 from lantern.people.models import (
     Enrolment,
@@ -83,6 +84,9 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "referrals:strategy-new": ("", ["referral.viewed"]),
     "referrals:enquiry-edit": ("", ["referral.viewed"]),
     "referrals:assessment-completed": ("", ["referral.viewed"]),
+    "assessments:person": ("", ["person.viewed"]),
+    "assessments:new": ("", ["person.viewed"]),
+    "assessments:assessment": ("", ["person.viewed", "assessment.viewed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
@@ -197,6 +201,19 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         social_work_lead=user,
         started_on=timezone.localdate(),
     )
+    assessment = Assessment.objects.create(
+        person=child,
+        instrument_version=InstrumentVersion.objects.get(
+            instrument__key="seraf", status="published"
+        ),
+        judgement="Not at risk",
+        computed_score=0,
+        computed_band="Not at risk",
+        evidence="x",
+        assessed_on=date(2026, 1, 1),
+        review_due=date(2026, 4, 1),
+        assessor=user,
+    )
     on_submitted = {"pk": submitted.pk}
     ids = {
         "referrals:mine": {},
@@ -215,6 +232,9 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "referrals:strategy-new": on_submitted,
         "referrals:enquiry-edit": {"pk": submitted.pk, "enquiry": enquiry.pk},
         "referrals:assessment-completed": on_submitted,
+        "assessments:person": {"pk": child.pk},
+        "assessments:new": {"pk": child.pk, "key": "seraf"},
+        "assessments:assessment": {"pk": child.pk, "assessment": assessment.pk},
         "people:status-end": {"pk": child.pk, "status": status.pk},
         "people:enrolment-end": {"pk": child.pk, "enrolment": enrolment.pk},
         "people:relationship-end": {"pk": child.pk, "relationship": link.pk},

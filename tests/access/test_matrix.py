@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
+from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
 from lantern.core.models import Notification
 from lantern.people.models import (
@@ -137,6 +138,24 @@ def strategy(role: str, rel: str) -> bool:
 
 ADMIN = only(RoleCode.SYSTEM_ADMINISTRATOR)
 TIMESCALES = only(RoleCode.SYSTEM_ADMINISTRATOR, RoleCode.MASH_MANAGER)
+ASSESSORS = {
+    RoleCode.MASH_TRIAGE_WORKER,
+    RoleCode.MASH_MANAGER,
+    RoleCode.SOCIAL_WORKER,
+    RoleCode.POLICE_OFFICER,
+    RoleCode.HEALTH_PRACTITIONER,
+    RoleCode.MISSING_COORDINATOR,
+    RoleCode.RETURN_INTERVIEW_WORKER,
+    RoleCode.SCHOOL_SAFEGUARDING_LEAD,
+}
+INSTRUMENTS = only(RoleCode.PARTNERSHIP_COORDINATOR, RoleCode.SYSTEM_ADMINISTRATOR)
+
+
+def assesses(role: str, rel: str) -> bool:
+    """Completing an assessment: an assessing role, on a record they may see."""
+    return sees(role, rel) and role in ASSESSORS
+
+
 # route name -> {method: who may}; a method not listed must be refused (405) for everyone.
 SPEC: dict[str, dict[str, Who]] = {
     "core:home": {"GET": everyone},
@@ -226,6 +245,13 @@ SPEC: dict[str, dict[str, Who]] = {
     "referrals:strategy-new": {"GET": strategy, "POST": strategy},
     "referrals:enquiry-edit": {"GET": strategy, "POST": strategy},
     "referrals:assessment-completed": {"GET": strategy, "POST": strategy},
+    "assessments:person": {"GET": sees},
+    "assessments:new": {"GET": assesses, "POST": assesses},
+    "assessments:assessment": {"GET": sees},
+    "assessments:instruments": {"GET": INSTRUMENTS},
+    "assessments:instrument": {"GET": INSTRUMENTS},
+    "assessments:version-draft": {"GET": INSTRUMENTS, "POST": INSTRUMENTS},
+    "assessments:version-publish": {"POST": INSTRUMENTS},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
@@ -309,6 +335,22 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
         explanation="Matrix",
         granted_by=user,
         expires_at=timezone.now() + timedelta(hours=1),
+    )
+    seraf = InstrumentVersion.objects.get(instrument__key="seraf", status="published")
+    for record in records.values():
+        Assessment.objects.create(
+            person=record,
+            instrument_version=seraf,
+            judgement="Not at risk",
+            computed_score=0,
+            computed_band="Not at risk",
+            evidence="Matrix",
+            assessed_on=date(2026, 1, 1),
+            review_due=date(2026, 4, 1),
+            assessor=stranger,
+        )
+    InstrumentVersion.objects.create(
+        instrument=seraf.instrument, number=2, definition=seraf.definition, status="draft"
     )
     team = TeamFactory(agency=mine)
     alert = Alert.objects.create(kind="break_glass", recipient=user, message="Matrix")
@@ -425,6 +467,15 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     },
     "core:notification-open": lambda r, o: {"pk": o["notification"].pk},
     "administration:timescale-edit": lambda r, o: {"key": "rag_red"},
+    "assessments:person": lambda r, o: {"pk": r.pk},
+    "assessments:new": lambda r, o: {"pk": r.pk, "key": "seraf"},
+    "assessments:assessment": lambda r, o: {
+        "pk": r.pk,
+        "assessment": Assessment.objects.get(person=r).pk,
+    },
+    "assessments:instrument": lambda r, o: {"key": "seraf"},
+    "assessments:version-draft": lambda r, o: {"key": "seraf"},
+    "assessments:version-publish": lambda r, o: {"key": "seraf", "number": 2},
 }
 
 

@@ -1,0 +1,96 @@
+"""Reads of assessments and instruments.
+
+These take people the caller has already been allowed to see (through `access_record` or a
+scoped list such as `people_visible`): an assessment is part of the person's record and is
+shown to whoever may see the record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from lantern.access.scopes import is_uuid
+from lantern.assessments.models import (
+    Assessment,
+    Instrument,
+    InstrumentVersion,
+    VersionStatus,
+)
+
+
+def _with_instrument(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    return queryset.select_related("instrument_version__instrument", "assessor__agency")
+
+
+def latest_assessments(person_ids: Iterable[Any]) -> dict[Any, list[Assessment]]:
+    """The latest assessment of each person with each instrument (by date assessed, then
+    when recorded), keyed by person id, ordered by instrument name. One query, however many
+    people and assessments."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    latest = _with_instrument(
+        Assessment.objects.filter(person_id__in=ids)
+        .order_by("person_id", "instrument_version__instrument_id", "-assessed_on", "-created_at")
+        .distinct("person_id", "instrument_version__instrument_id")
+    )
+    found: dict[Any, list[Assessment]] = defaultdict(list)
+    for assessment in latest:
+        found[assessment.person_id].append(assessment)
+    return {
+        person: sorted(rows, key=lambda a: a.instrument_version.instrument.name)
+        for person, rows in found.items()
+    }
+
+
+def assessments_for_context(context_type: str, context_id: Any) -> list[Assessment]:
+    """The assessments made for another module's record (a MASH referral, say), newest
+    first, in one query."""
+    if not context_type or not is_uuid(context_id):
+        return []
+    return list(
+        _with_instrument(
+            Assessment.objects.filter(
+                context_type=context_type, context_id=uuid.UUID(str(context_id))
+            ).select_related("person")
+        )
+    )
+
+
+def assessments_of(person: Any) -> QuerySet[Assessment]:
+    """Every assessment of the person, newest first."""
+    return _with_instrument(Assessment.objects.filter(person=person))
+
+
+def assessment_of(person: Any, pk: str) -> Assessment:
+    """One assessment of this person; any other id is not found."""
+    found = assessments_of(person).filter(pk=pk).first() if is_uuid(pk) else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def published_versions() -> QuerySet[InstrumentVersion]:
+    """The version of each instrument that new assessments use, by instrument name."""
+    return (
+        InstrumentVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("instrument")
+        .order_by("instrument__name")
+    )
+
+
+def published_version(key: str) -> InstrumentVersion:
+    found = published_versions().filter(instrument__key=key).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def instruments_with_versions() -> QuerySet[Instrument]:
+    return Instrument.objects.prefetch_related("versions__published_by")
