@@ -105,7 +105,7 @@ class ChildRow:
             )
         return cls(
             child.pk,
-            name=child.person.known_as(),
+            name=child.person.known_as,
             person=child.person,
             age=child.person.age_text,
             hidden=False,

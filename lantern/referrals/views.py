@@ -85,7 +85,7 @@ def referral_children(request: HttpRequest, pk: str) -> HttpResponse:
             if request.POST.get("action") == "add":
                 person, _ = person_for(request, request.POST.get("person", ""), purpose="Referral")
                 referral_child_add(request=request, actor=actor, referral=referral, person=person)
-                messages.success(request, f"{person.known_as()} added to the referral.")
+                messages.success(request, f"{person.known_as} added to the referral.")
                 return redirect("referrals:children", pk=referral.pk)
             if request.POST.get("action") == "remove":
                 child = referral.children.filter(pk=request.POST.get("child", "0")).first()

@@ -379,7 +379,7 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
     for rel, record in records.items():
         referrer = user if rel in {"involved", "restricted"} else UserFactory(roles=["referrer"])
         referral = Referral.objects.create(
-            reference=f"MASH-2026-{rel}",
+            reference=f"MASH-2026-{RELATIONSHIPS.index(rel):06d}",
             status="submitted",
             referrer=referrer,
             received_at=timezone.now(),

@@ -18,6 +18,7 @@ from lantern.core.models import Notification
 from lantern.people.models import Person
 from lantern.referrals.models import Referral, Status
 from tests.access.factories import involve, person
+from tests.conftest import sign_in
 from tests.referrals.factories import code, details, draft
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def _details_post(**changes: Any) -> dict[str, Any]:
 
 
 def test_a_school_refers_a_new_child_and_is_acknowledged_at_once(
-    client: Client, signed_in: Any
+    client: Client, signed_in: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     teacher = signed_in("school_safeguarding_lead")
     response = client.post("/referrals/new/")
@@ -63,7 +64,10 @@ def test_a_school_refers_a_new_child_and_is_acknowledged_at_once(
     assert "Getting into cars with unknown adults" in page.text
     # Friday 27 November 2026, 15:00: the decision is due by 15:00 on Monday.
     friday = datetime(2026, 11, 27, 15, 0, tzinfo=LONDON)
-    with mock.patch("django.utils.timezone.now", return_value=friday):
+    with (
+        mock.patch("django.utils.timezone.now", return_value=friday),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(f"/referrals/{referral.pk}/check/")
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -79,6 +83,7 @@ def test_a_school_refers_a_new_child_and_is_acknowledged_at_once(
     assert len(mail.outbox) == 1
     assert "Amara" not in mail.outbox[0].body
     assert "Quill" not in mail.outbox[0].subject
+    sign_in(client, teacher)  # the session's clock moved with the frozen time
     page = client.get(f"/referrals/{referral.pk}/")
     assert "Referral received" in page.text
     assert referral.reference in page.text

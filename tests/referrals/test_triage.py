@@ -61,12 +61,14 @@ def test_an_overdue_referral_stands_out_and_filters(
 
 
 def test_a_restricted_child_is_not_named_in_the_queue(
-    client: Client, signed_in: Any, referral: Any
+    client: Client, signed_in: Any, make_user: Any, referral: Any
 ) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     child = referral.children.get().person
+    owner = make_user("social_worker")
     Restriction.objects.create(
+        owner=owner,
         content_type=ContentType.objects.get_for_model(child),
         object_id=child.pk,
         reason="high_profile",

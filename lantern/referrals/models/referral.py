@@ -60,7 +60,11 @@ class Referral(LanternModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
     )
     referrer_agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.PROTECT, related_name="referrals_made", null=True
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        null=True,
+        blank=True,
     )
     referrer_role = models.CharField("Your role", max_length=200, blank=True)
     referrer_phone = models.CharField("Phone number to reach you on", max_length=40, blank=True)
@@ -90,7 +94,7 @@ class Referral(LanternModel):
     )
     exploitation_indicators = models.ManyToManyField(Code, related_name="+", blank=True)
     exploitation_detail = models.TextField(blank=True)
-    family_knows = models.BooleanField(null=True)
+    family_knows = models.BooleanField(null=True, blank=True)
     family_knows_detail = models.TextField(blank=True)
     consent = models.CharField(max_length=24, choices=Consent.choices, blank=True)
     consent_reason = models.TextField(blank=True)
@@ -108,7 +112,7 @@ class Referral(LanternModel):
     rag_rationale = models.TextField(blank=True)
     rag_set_at = models.DateTimeField(null=True, blank=True)
     rag_set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     response_due_at = models.DateTimeField(null=True, blank=True)
     assigned_to = models.ForeignKey(

@@ -45,7 +45,7 @@ class StrategyDiscussion(LanternModel):
     contact_social_media = models.TextField("Social media and phones", blank=True)
     contact_wellbeing = models.TextField("Preventing suicide and self-harm", blank=True)
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     icpc_due = models.DateField(null=True, blank=True)
 

@@ -36,7 +36,7 @@ class PartnerCheck(LanternModel):
     )
     information = models.TextField(blank=True)
     returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     returned_at = models.DateTimeField(null=True, blank=True)
 
@@ -90,7 +90,7 @@ class Decision(LanternModel):
         max_length=16, choices=DecisionState.choices, default=DecisionState.PROPOSED
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     manager_comment = models.TextField(blank=True)

@@ -111,12 +111,12 @@ def referral_child_add(
     today = timezone.localdate()
     if person is not None:
         refusal = _age_refusal(
-            person.known_as(), born=person.born_latest, age_estimate=None, today=today
+            person.known_as, born=person.born_latest, age_estimate=None, today=today
         )
         if refusal:
             raise ValidationError(refusal)
         if referral.children.filter(person=person).exists():
-            raise ValidationError(f"{person.known_as()} is already on this referral.")
+            raise ValidationError(f"{person.known_as} is already on this referral.")
     else:
         if not (given_names.strip() or family_name.strip()):
             raise ValidationError(
