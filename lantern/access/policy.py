@@ -101,6 +101,7 @@ POLICY: dict[str, Rule] = {
     "audit.report": Rule(Stage.VERIFIED, roles=frozenset({RoleCode.AUDITOR}), personal_data=True),
     # The front door (referrals): anyone may refer; the MASH triages; a MASH manager
     # authorises; the agencies asked answer partner checks.
+    "referrals.start": Rule(Stage.VERIFIED),
     "referrals.make": Rule(Stage.VERIFIED, personal_data=True),
     "referrals.view": Rule(Stage.VERIFIED, personal_data=True),
     "referrals.triage": Rule(Stage.VERIFIED, roles=MASH, personal_data=True),

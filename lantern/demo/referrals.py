@@ -335,7 +335,7 @@ def _decide(
     referral.decided_at = when
     referral.outcome = outcome
     if outcome in ASSESSED:
-        received_on = timezone.localtime(referral.received_at).date()  # type: ignore[arg-type]
+        received_on = timezone.localtime(referral.received_at).date()
         referral.assessment_due = due_date(received_on, "assessment")
         finished = received_on + timedelta(days=rng.randint(15, 80))
         if finished < timezone.localtime(now).date():
@@ -449,8 +449,11 @@ def _strategy(
 
 def _chronology(rows: Rows, referral: Referral, people: list[tuple[Any, Any]]) -> None:
     """The referral and its decision on each child's timeline (the `small` demo only)."""
+    received = referral.received_at
+    if received is None:
+        return
     for person_id, born in dict(people).items():
-        if born and referral.received_at and timezone.localtime(referral.received_at).date() < born:
+        if born and timezone.localtime(received).date() < born:
             continue
         rows.entries.append(
             ChronologyEntry(
@@ -460,8 +463,8 @@ def _chronology(rows: Rows, referral: Referral, people: list[tuple[Any, Any]]) -
                     f"Referral {referral.reference} to the MASH from {referral.referrer_agency}"
                 ),
                 detail=referral.worries,
-                occurred_at=referral.received_at,
-                recorded_at=referral.received_at,
+                occurred_at=received,
+                recorded_at=received,
                 author=referral.referrer,
                 source_agency=referral.referrer_agency,
                 significance=Significance.SIGNIFICANT
@@ -510,7 +513,8 @@ def _save(rows: Rows) -> None:
             rows.entries,
         ):
             if batch:
-                type(batch[0]).objects.bulk_create(batch, batch_size=2000)
+                model: Any = type(batch[0])
+                model.objects.bulk_create(batch, batch_size=2000)
         # New referrals carry on from the demo's numbers.
         cursor.execute("SELECT setval('referrals_reference_seq', %s)", [len(rows.referrals)])
         cursor.execute(f"ANALYZE {Referral._meta.db_table}, {PartnerCheck._meta.db_table}")

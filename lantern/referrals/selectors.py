@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -54,7 +55,7 @@ def referral_for(request: HttpRequest, pk: str, *, purpose: str = "") -> tuple[R
     return access_record(
         request=request,
         queryset=Referral.objects.filter(
-            ~Q(status=Status.DRAFT) | Q(referrer=request.user)  # type: ignore[misc]
+            ~Q(status=Status.DRAFT) | Q(referrer=request.user)
         ).select_related(
             "referrer", "referrer_agency", "source", "category", "lawful_basis", "assigned_to"
         ),
@@ -64,7 +65,7 @@ def referral_for(request: HttpRequest, pk: str, *, purpose: str = "") -> tuple[R
     )
 
 
-def children_of(user: Any, referrals: list[Referral]) -> dict[Any, list[ChildRow]]:
+def children_of(user: Any, referrals: Sequence[Referral]) -> dict[Any, list[ChildRow]]:
     """The children of each referral as the user may see them: a child whose record the user
     may not see (a restricted record) is shown without their name. Two queries."""
     rows = list(ReferralChild.objects.filter(referral__in=referrals).select_related("person"))
@@ -171,7 +172,7 @@ class QueueFilter:
 
 @dataclass
 class Queue:
-    rows: list[Referral]
+    rows: list[Any]  # referrals annotated with their clock and partner-check counts
     children: dict[Any, list[ChildRow]]
     total: int
     counts: dict[str, int]
@@ -280,12 +281,12 @@ def checks_for_agency(user: Any, *, answered: bool = False) -> list[PartnerCheck
 
 def check_for(request: HttpRequest, pk: str) -> PartnerCheck:
     """A check asked of the user's own agency, or not found (audited either way)."""
-    user = request.user
+    agency_id = getattr(request.user, "agency_id", None)
     check = (
         PartnerCheck.objects.select_related("referral", "agency")
-        .filter(pk=pk, agency_id=user.agency_id)  # type: ignore[union-attr]
+        .filter(pk=pk, agency_id=agency_id)
         .first()
-        if is_uuid(pk) and getattr(user, "agency_id", None)
+        if is_uuid(pk) and agency_id
         else None
     )
     if check is None:

@@ -54,7 +54,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@declare_action("referrals.make")
+@declare_action("referrals.start")
 @require_POST
 def referral_new(request: HttpRequest) -> HttpResponse:
     referral = referral_start(request=request, actor=user_of(request))
@@ -182,7 +182,7 @@ def referral_check(request: HttpRequest, pk: str) -> HttpResponse:
     referral = _draft(request, pk, "Making a referral")
     if referral.status != Status.DRAFT:
         return redirect("referrals:referral", pk=referral.pk)
-    problems = submission_problems(referral)
+    problems: dict[str, Any] = submission_problems(referral)
     if request.method == "POST" and not problems:
         try:
             referral = referral_submit(request=request, actor=user_of(request), referral=referral)

@@ -124,7 +124,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "referral": r,
             "children": page.children[r.pk],
-            "clock": clock(r.due, now) if r.due and r.status != Status.DECIDED else None,  # type: ignore[attr-defined]
+            "clock": clock(r.due, now) if r.due and r.status != Status.DECIDED else None,
         }
         for r in page.rows
     ]

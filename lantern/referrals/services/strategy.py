@@ -188,7 +188,7 @@ def strategy_record(
                     discussion=discussion,
                     referral=referral,
                     joint=outcome == StrategyOutcome.JOINT_S47,
-                    social_work_lead=lead,  # type: ignore[misc]
+                    social_work_lead=lead,
                     police_lead=police_lead,
                     started_on=held_on,
                     created_by=actor,
