@@ -25,7 +25,7 @@ from lantern.access.models import Involvement, InvolvementKind
 from lantern.accounts.models import User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
-from lantern.core.deadlines import add_working_hours, due_at, due_date
+from lantern.core.deadlines import add_working_hours, due_at, due_date, working_time_between
 from lantern.core.models import Code
 from lantern.demo.population import without_history
 from lantern.people.models import Person, years_before
@@ -156,7 +156,12 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
     person_type = ContentType.objects.get_for_model(Person)
     span = timedelta(days=days)
     # Received times, oldest first, spread over the period; business hours mostly.
-    received_times = sorted(now - span * rng.random() ** 1.1 for _ in range(count))
+    # A tenth arrived in the last day and a bit: the open work of this morning.
+    recent = count // 10
+    received_times = sorted(
+        [now - span * rng.random() for _ in range(count - recent)]
+        + [now - timedelta(hours=rng.uniform(0.2, 30)) for _ in range(recent)]
+    )
     for index, received in enumerate(received_times):
         sequence = index + 1
         source, role = _pick(rng, [(s[:2], s[2]) for s in SOURCES])
@@ -235,9 +240,9 @@ def _triage(
     """What the MASH has done so far: by the age of the referral in working time."""
     received = referral.received_at
     assert received is not None  # noqa: S101 - set just above by the caller
-    age_hours = (now - received).total_seconds() / 3600
     worker = rng.choice(triage)
-    newest = age_hours < 3 and rng.random() < 0.7
+    # Not yet rated: what came in during the last few working hours (or overnight).
+    newest = working_time_between(received, now) < timedelta(hours=3) and rng.random() < 0.8
     if not newest:
         rag = _pick(rng, [(Rag.RED, 15), (Rag.AMBER, 45), (Rag.GREEN, 40)])
         referral.rag = rag
