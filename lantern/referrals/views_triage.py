@@ -18,6 +18,7 @@ from lantern.access.audit import audit_record
 from lantern.access.policy import declare_action
 from lantern.accounts.models import User, user_of
 from lantern.accounts.roles import RoleCode
+from lantern.assessments.selectors import assessments_for_context, published_versions
 from lantern.core.deadlines import clock
 from lantern.core.forms import add_service_errors, render_form
 from lantern.referrals.forms import (
@@ -79,12 +80,23 @@ def referral_detail(request: HttpRequest, pk: str) -> HttpResponse:
     strategies = list(
         referral.strategies.select_related("chair", "lead").prefetch_related("participants")
     )
+    children = children_of(user, [referral])[referral.pk]
+    visible = {c.person.pk for c in children if c.person is not None}
     return render(
         request,
         "referrals/referral.html",
         {
             "referral": referral,
-            "children": children_of(user, [referral])[referral.pk],
+            "children": children,
+            # Screening done for this referral, of the children the user may see; and the
+            # partnership's instruments to screen with.
+            "screenings": [
+                a
+                for a in assessments_for_context("referrals.referral", referral.pk)
+                if a.person_id in visible
+            ],
+            "instruments": list(published_versions()),
+            "context": f"referrals.referral:{referral.pk}",
             "indicators": list(referral.exploitation_indicators.all()),
             "clock": clock(referral.due_at) if referral.due_at else None,
             "checks": list(referral.checks.select_related("agency", "returned_by")),

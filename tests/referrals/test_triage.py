@@ -255,3 +255,34 @@ def test_the_referrer_sees_the_decision_but_not_the_working(
     assert "The family will be offered early help." in page.text
     assert "Secret." not in page.text
     assert PartnerCheck.objects.count() == 0
+
+
+def test_screening_for_the_referral_shows_on_the_triage_page(
+    client: Client, signed_in: Any, referral: Any
+) -> None:
+    from datetime import date
+
+    from lantern.assessments.models import Assessment, InstrumentVersion
+
+    worker = signed_in("mash_triage_worker")
+    child = referral.children.get().person
+    page = client.get(f"/referrals/{referral.pk}/")
+    start = f"/people/{child.pk}/assessments/new/seraf/?context=referrals.referral%3A{referral.pk}"
+    assert start in page.text
+    Assessment.objects.create(
+        person=child,
+        instrument_version=InstrumentVersion.objects.get(
+            instrument__key="seraf", status="published"
+        ),
+        judgement="Moderate",
+        computed_score=12,
+        computed_band="Moderate",
+        evidence="Seen in cars",
+        assessed_on=date(2026, 11, 27),
+        review_due=date(2027, 2, 27),
+        assessor=worker,
+        context_type="referrals.referral",
+        context_id=referral.pk,
+    )
+    page = client.get(f"/referrals/{referral.pk}/")
+    assert "Moderate (12)" in page.text
