@@ -156,8 +156,8 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
     person_type = ContentType.objects.get_for_model(Person)
     span = timedelta(days=days)
     # Received times, oldest first, spread over the period; business hours mostly.
-    # A tenth arrived in the last day and a bit: the open work of this morning.
-    recent = count // 10
+    # Two days' worth arrived in the last day and a bit: the open work of this morning.
+    recent = round(2 * count / days)
     received_times = sorted(
         [now - span * rng.random() for _ in range(count - recent)]
         + [now - timedelta(hours=rng.uniform(0.2, 30)) for _ in range(recent)]
@@ -218,7 +218,16 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
                 user=referrer,
             )
         )
-        _triage(rng, rows, referral, now=now, triage=triage, managers=managers, agencies=agencies)
+        _triage(
+            rng,
+            rows,
+            referral,
+            now=now,
+            triage=triage,
+            managers=managers,
+            agencies=agencies,
+            fresh=index >= count - 3,  # the last three in have only just arrived
+        )
         if referral.status == Status.DECIDED and referral.outcome in STRATEGY:
             _strategy(rng, rows, referral, by_role=by_role, person_type=person_type, people=people)
         if ctx.size.name == "small":
@@ -236,13 +245,16 @@ def _triage(
     triage: list[User],
     managers: list[User],
     agencies: dict[str, Any],
+    fresh: bool,
 ) -> None:
     """What the MASH has done so far: by the age of the referral in working time."""
     received = referral.received_at
     assert received is not None  # noqa: S101 - set just above by the caller
     worker = rng.choice(triage)
     # Not yet rated: what came in during the last few working hours (or overnight).
-    newest = working_time_between(received, now) < timedelta(hours=3) and rng.random() < 0.8
+    newest = fresh or (
+        working_time_between(received, now) < timedelta(hours=3) and rng.random() < 0.8
+    )
     if not newest:
         rag = _pick(rng, [(Rag.RED, 15), (Rag.AMBER, 45), (Rag.GREEN, 40)])
         referral.rag = rag
