@@ -97,6 +97,15 @@ HAPPENED = [
 ]
 EXPLOITATION_WORDS = ("older adult", "car", "drugs", "hotel", "pressured", "station")
 PARTNERS = ["police", "hospital", "gp", "yjs", "charity_home", "housing"]
+CHECK_ANSWERS = [
+    "Known to the service; last contact three months ago, when the family asked for help "
+    "with housing.",
+    "Two missing episodes this year; found both times in the town centre with older youths.",
+    "Seen at the emergency department in the summer after an assault; discharged home.",
+    "Attended the sexual health clinic twice; no current concerns recorded.",
+    "Open to the youth justice service for a possession offence; engages well with the worker.",
+    "The family's tenancy is at risk after complaints of visitors late at night.",
+]
 
 OPEN_WORKING_HOURS = 14  # referrals newer than this (in working time) are still open
 
@@ -119,27 +128,35 @@ def _pick(rng: random.Random, pairs: list[tuple[Any, int]]) -> Any:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
-def _children(now: datetime, limit: int) -> list[tuple[Any, Any]]:
-    """(id, born_earliest) of up to `limit` children under 18 on record, in a fixed order."""
+def _children(now: datetime, limit: int) -> list[tuple[Any, Any, str]]:
+    """(id, born_earliest, family name) of up to `limit` children under 18 on record, in a
+    fixed order."""
     youngest_adult = years_before(timezone.localtime(now).date(), 18)
     return list(
         Person.objects.filter(
             kind="child", archived_at__isnull=True, born_latest__gt=youngest_adult
         )
         .order_by("id")
-        .values_list("id", "born_earliest")[:limit]
+        .values_list("id", "born_earliest", "family_name")[:limit]
     )
+
+
+def _staff(users: list[User]) -> tuple[dict[str, list[User]], dict[Any, list[User]]]:
+    """The demo's staff by role and by agency."""
+    by_role: dict[str, list[User]] = {}
+    by_agency: dict[Any, list[User]] = {}
+    for user in users:
+        by_agency.setdefault(user.agency_id, []).append(user)
+        for code in user.role_codes:
+            by_role.setdefault(code, []).append(user)
+    return by_role, by_agency
 
 
 def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
     """`count` referrals received over the last `days` days, with all that followed."""
     rng = random.Random(f"referrals:{ctx.seed}")  # noqa: S311 - reproducible synthetic data
     now = timezone.now()
-    users = [u for u in ctx.users if u.is_active]
-    by_role: dict[str, list[User]] = {}
-    for user in users:
-        for code in user.role_codes:
-            by_role.setdefault(code, []).append(user)
+    by_role, by_agency = _staff([u for u in ctx.users if u.is_active])
     codes = {
         key: {c.code: c for c in Code.objects.in_list(key)}
         for key in ("referral_source", "cp_category", "lawful_basis", "exploitation_indicator")
@@ -148,6 +165,10 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
     if not children:
         return 0
     rng.shuffle(children)
+    # Brothers and sisters share a family name in the demo's households.
+    families: dict[str, list[tuple[Any, Any]]] = {}
+    for person_id, born, family_name in children:
+        families.setdefault(family_name, []).append((person_id, born))
     managers = by_role[RoleCode.MASH_MANAGER]
     triage = by_role[RoleCode.MASH_TRIAGE_WORKER]
     agencies = ctx.agencies
@@ -206,8 +227,10 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
                 rows.indicators.append(
                     Referral.exploitation_indicators.through(referral=referral, code=code)
                 )
-        siblings = 1 if rng.random() < 0.8 else rng.choice([2, 2, 3])
-        people = [children[(index * 3 + k) % len(children)] for k in range(siblings)]
+        person_id, born, family_name = children[(index * 3) % len(children)]
+        people = [(person_id, born)]
+        if rng.random() < 0.2:  # siblings together
+            people += [p for p in families[family_name] if p[0] != person_id][:2]
         for person_id, _ in dict(people).items():
             rows.children.append(ReferralChild(referral=referral, person_id=person_id))
         rows.involvements.append(
@@ -227,6 +250,7 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
             managers=managers,
             agencies=agencies,
             fresh=index >= count - 3,  # the last three in have only just arrived
+            by_agency=by_agency,
         )
         if referral.status == Status.DECIDED and referral.outcome in STRATEGY:
             _strategy(rng, rows, referral, by_role=by_role, person_type=person_type, people=people)
@@ -246,6 +270,7 @@ def _triage(
     managers: list[User],
     agencies: dict[str, Any],
     fresh: bool,
+    by_agency: dict[Any, list[User]],
 ) -> None:
     """What the MASH has done so far: by the age of the referral in working time."""
     received = referral.received_at
@@ -271,6 +296,8 @@ def _triage(
             asked = referral.rag_set_at + timedelta(minutes=5)
             back = add_working_hours(asked, timedelta(minutes=rng.randint(30, 400)))
             answered = back < now and rng.random() < 0.92
+            known = rng.random() < 0.6
+            answerers = by_agency.get(agencies[key].pk, [])
             rows.checks.append(
                 PartnerCheck(
                     referral=referral,
@@ -279,13 +306,12 @@ def _triage(
                     requested_at=asked,
                     due_at=referral.due_at or asked,
                     status=(
-                        rng.choice([CheckStatus.RETURNED, CheckStatus.NOTHING_KNOWN])
+                        (CheckStatus.RETURNED if known else CheckStatus.NOTHING_KNOWN)
                         if answered
                         else CheckStatus.REQUESTED
                     ),
-                    information="Known to the service; last contact three months ago."
-                    if answered
-                    else "",
+                    information=rng.choice(CHECK_ANSWERS) if answered and known else "",
+                    returned_by=rng.choice(answerers) if answered and answerers else None,
                     returned_at=back if answered else None,
                     created_by=worker,
                     modified_by=worker,
