@@ -78,7 +78,8 @@ class DetailsForm(forms.Form):
     source = forms.ModelChoiceField(
         queryset=_codes("referral_source"),
         label="Where the referral comes from",
-        required=False,
+        required=True,
+        error_messages={"required": "Select where the referral comes from."},
         empty_label="Select the source",
     )
     category = forms.ModelChoiceField(
@@ -86,28 +87,33 @@ class DetailsForm(forms.Form):
         label="Category of concern",
         help_text="Exploitation is sexual abuse (or, for criminal exploitation, the abuse it "
         "involves): choose the category of the harm.",
-        required=False,
+        required=True,
+        error_messages={"required": "Select the category of concern."},
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    what_happened = _text("Say what happened.", required=False)
+    what_happened = _text("Say what happened.")
+    what_happened.label = "What happened"
     worries = forms.CharField(
         label="Why you are worried about the child",
-        required=False,
+        required=True,
+        error_messages={"required": "Say why you are worried about the child."},
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
     )
     urgency = forms.ChoiceField(
         label="How urgent is this?",
         choices=Urgency.choices,
-        required=False,
+        required=True,
+        error_messages={"required": "Select how urgent this is."},
         widget=forms.RadioSelect,
         help_text="If a child is in immediate danger, call 999 now as well.",
     )
     exploitation_concern = forms.ChoiceField(
         label="Do you have concerns that the child is being exploited?",
         choices=ExploitationConcern.choices,
-        required=False,
+        required=True,
+        error_messages={"required": "Say whether you have concerns of exploitation."},
         widget=forms.RadioSelect,
     )
     exploitation_indicators = forms.ModelMultipleChoiceField(
@@ -127,7 +133,8 @@ class DetailsForm(forms.Form):
         choices=[("True", "Yes"), ("False", "No")],
         coerce=lambda v: v == "True",
         empty_value=None,
-        required=False,
+        required=True,
+        error_messages={"required": "Say whether the family knows about this referral."},
         widget=forms.RadioSelect,
     )
     family_knows_detail = forms.CharField(
@@ -139,7 +146,10 @@ class DetailsForm(forms.Form):
     consent = forms.ChoiceField(
         label="Consent to share this information",
         choices=Consent.choices,
-        required=False,
+        required=True,
+        error_messages={
+            "required": "Say whether consent was given, not sought, or refused and overridden."
+        },
         widget=forms.RadioSelect,
         help_text="You can share without consent where it is needed to keep a child safe.",
     )
@@ -152,7 +162,8 @@ class DetailsForm(forms.Form):
     lawful_basis = forms.ModelChoiceField(
         queryset=_codes("lawful_basis"),
         label="Lawful basis for sharing",
-        required=False,
+        required=True,
+        error_messages={"required": "Select the lawful basis for sharing this information."},
         widget=forms.RadioSelect,
         empty_label=None,
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lantern.access.audit import audit_record
 from lantern.access.policy import declare_action
 from lantern.accounts.models import user_of
+from lantern.core.drafts import draft_discard, form_for
 from lantern.core.forms import add_service_errors, render_form
 from lantern.people.selectors import people_search, person_for, search_rows
 from lantern.referrals.forms import ChildForm, DetailsForm
@@ -152,7 +153,9 @@ def referral_details(request: HttpRequest, pk: str) -> HttpResponse:
         ),
         "family_knows": "" if referral.family_knows is None else str(referral.family_knows),
     }
-    form = DetailsForm(request.POST or None, initial=initial)
+    # Answers typed but not yet saved are kept as a draft (autosave, or a timed-out session)
+    # and offered back here.
+    form, draft = form_for(request, DetailsForm, initial=initial)
     if request.method == "POST" and form.is_valid():
         details, indicators = form.details()
         try:
@@ -166,11 +169,12 @@ def referral_details(request: HttpRequest, pk: str) -> HttpResponse:
         except ValidationError as refusal:
             add_service_errors(form, refusal)
         else:
+            draft_discard(user=request.user, path=request.path, request=request)
             return redirect("referrals:check", pk=referral.pk)
     return render_form(
         request,
         "referrals/details.html",
-        {"form": form, "referral": referral},
+        {"form": form, "referral": referral, "draft": draft},
     )
 
 

@@ -202,3 +202,23 @@ def test_a_submitted_referral_cannot_be_changed_by_its_referrer(
     assert response.url == f"/referrals/{referral.pk}/"
     referral.refresh_from_db()
     assert referral.worries != "x"
+
+
+def test_missing_answers_are_named_and_what_was_typed_is_kept(
+    client: Client, signed_in: Any
+) -> None:
+    teacher = signed_in("school_safeguarding_lead")
+    referral = draft(teacher, children=1)
+    response = client.post(
+        f"/referrals/{referral.pk}/details/",
+        {"what_happened": "Told me at lunch", "exploitation_concern": "not_sure"},
+    )
+    assert response.status_code == 400
+    for message in (
+        "Say why you are worried about the child.",
+        "Select where the referral comes from.",
+        "Say whether the family knows about this referral.",
+        "Select the lawful basis for sharing this information.",
+    ):
+        assert message in response.text
+    assert "Told me at lunch" in response.text
