@@ -57,6 +57,15 @@ PARTNER_CHECKS = frozenset(
         RoleCode.RETURN_INTERVIEW_WORKER,
     }
 )
+# Who screens and assesses young people.
+ASSESSORS = MASH | {
+    RoleCode.SOCIAL_WORKER,
+    RoleCode.POLICE_OFFICER,
+    RoleCode.HEALTH_PRACTITIONER,
+    RoleCode.MISSING_COORDINATOR,
+    RoleCode.RETURN_INTERVIEW_WORKER,
+    RoleCode.SCHOOL_SAFEGUARDING_LEAD,
+}
 # Who holds and records strategy discussions (the joint team and the MASH).
 STRATEGY = MASH | {RoleCode.SOCIAL_WORKER, RoleCode.POLICE_OFFICER}
 
@@ -117,22 +126,7 @@ POLICY: dict[str, Rule] = {
     # Assessments: anyone may read what the person's scope lets them see; those who assess
     # young people complete them; the partnership's coordinators maintain the instruments.
     "assessments.view": Rule(Stage.VERIFIED, personal_data=True),
-    "assessments.complete": Rule(
-        Stage.VERIFIED,
-        roles=frozenset(
-            {
-                RoleCode.MASH_TRIAGE_WORKER,
-                RoleCode.MASH_MANAGER,
-                RoleCode.SOCIAL_WORKER,
-                RoleCode.POLICE_OFFICER,
-                RoleCode.HEALTH_PRACTITIONER,
-                RoleCode.MISSING_COORDINATOR,
-                RoleCode.RETURN_INTERVIEW_WORKER,
-                RoleCode.SCHOOL_SAFEGUARDING_LEAD,
-            }
-        ),
-        personal_data=True,
-    ),
+    "assessments.complete": Rule(Stage.VERIFIED, roles=ASSESSORS, personal_data=True),
     "assessments.manage": Rule(
         Stage.VERIFIED,
         roles=frozenset({RoleCode.PARTNERSHIP_COORDINATOR, RoleCode.SYSTEM_ADMINISTRATOR}),
@@ -164,6 +158,13 @@ def action_of(view: Callable[..., Any]) -> str | None:
 
 def rule_for(action: str | None) -> Rule | None:
     return POLICY.get(action) if action else None
+
+
+def may(user: Any, action: str) -> bool:
+    """Whether the policy lets `user` perform `action` (to show a link or a button; the view
+    behind it is still checked on every request)."""
+    rule = rule_for(action)
+    return rule is not None and rule.allows(user)
 
 
 # --- Records: who sees which personal records -------------------------------------------

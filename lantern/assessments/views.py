@@ -14,9 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lantern.access.audit import audit_record
-from lantern.access.policy import declare_action
+from lantern.access.policy import declare_action, may
 from lantern.accounts.models import user_of
-from lantern.accounts.roles import RoleCode
 from lantern.assessments.forms import AssessmentForm
 from lantern.assessments.instruments import judgement_options, option_for
 from lantern.assessments.models import EXPLOITATION_MODELS, Assessment
@@ -32,17 +31,6 @@ from lantern.assessments.services import assessment_complete
 from lantern.core.forms import add_service_errors, render_form
 from lantern.core.models import Code
 from lantern.people.selectors import person_for
-
-COMPLETE_ROLES = (
-    RoleCode.MASH_TRIAGE_WORKER,
-    RoleCode.MASH_MANAGER,
-    RoleCode.SOCIAL_WORKER,
-    RoleCode.POLICE_OFFICER,
-    RoleCode.HEALTH_PRACTITIONER,
-    RoleCode.MISSING_COORDINATOR,
-    RoleCode.RETURN_INTERVIEW_WORKER,
-    RoleCode.SCHOOL_SAFEGUARDING_LEAD,
-)
 
 
 def _colour(assessment: Assessment, label: str) -> str:
@@ -79,7 +67,7 @@ def person_assessments(request: HttpRequest, pk: str) -> HttpResponse:
             "latest": latest,
             "tasks": tasks,
             "history": [_decorate(a, today) for a in assessments_of(person)],
-            "can_complete": user_of(request).has_role(*COMPLETE_ROLES),
+            "can_complete": may(user_of(request), "assessments.complete"),
         },
     )
 

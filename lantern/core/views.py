@@ -18,6 +18,7 @@ from lantern.core.drafts import draft_discard, draft_save
 from lantern.core.models import Notification
 from lantern.core.notifications import notification_open, notifications_for
 from lantern.people.services import flags_due_for_review
+from lantern.referrals.selectors import referral_work
 
 
 @declare_action("home.view")
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "alerts": Alert.objects.filter(recipient=user, read_at__isnull=True)[:20],
             "reviews_due": restrictions_due_for_review(user),
             "flags_due": flags_due_for_review(user),
+            "referral_work": referral_work(user),
         },
     )
 

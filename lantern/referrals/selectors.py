@@ -25,6 +25,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 
 from lantern.access.audit import record_denied, record_read
+from lantern.access.policy import PARTNER_CHECKS as PARTNER_CHECK_ROLES
 from lantern.access.scopes import Basis, access_record, is_uuid, scope, visible_filter
 from lantern.accounts.roles import RoleCode
 from lantern.people.models import Person, years_between
@@ -401,3 +402,51 @@ def _last_icpc_due() -> Any:
 def default_period(today: date | None = None) -> tuple[date, date]:
     today = today or timezone.localdate()
     return today - timedelta(days=365), today
+
+
+@dataclass(frozen=True)
+class ReferralWork:
+    """What a user has to do at the front door, as counts for their "my work" page."""
+
+    drafts: int
+    awaiting_decision: int  # referrals they made that the MASH has not yet decided
+    checks_waiting: int  # partner checks asked of their agency, not yet answered
+    assigned_open: int  # open referrals assigned to them in the MASH
+    overdue: int  # open MASH referrals past their clock (MASH roles)
+    awaiting_authorisation: int  # decisions for a manager to review (MASH managers)
+
+
+def referral_work(user: Any, *, now: datetime | None = None) -> ReferralWork:
+    """Counts only: the pages they link to read (and audit) the records."""
+    now = now or timezone.now()
+    mine = Referral.objects.filter(referrer=user).aggregate(
+        drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+        awaiting=Count(
+            "pk", filter=Q(status__in=[Status.SUBMITTED, Status.AWAITING_AUTHORISATION])
+        ),
+    )
+    checks = (
+        PartnerCheck.objects.filter(agency_id=user.agency_id, status=CheckStatus.REQUESTED).count()
+        if user.agency_id and user.has_role(*PARTNER_CHECK_ROLES)
+        else 0
+    )
+    mash = {"assigned": 0, "overdue": 0, "awaiting": 0}
+    if can_triage(user):
+        open_q = Q(status__in=[Status.SUBMITTED, Status.AWAITING_AUTHORISATION])
+        mash = (
+            _visible_referrals(user)
+            .annotate(clock=Least("response_due_at", "decision_due_at"))
+            .aggregate(
+                assigned=Count("pk", filter=open_q & Q(assigned_to=user)),
+                overdue=Count("pk", filter=open_q & Q(clock__lt=now)),
+                awaiting=Count("pk", filter=Q(status=Status.AWAITING_AUTHORISATION)),
+            )
+        )
+    return ReferralWork(
+        drafts=mine["drafts"],
+        awaiting_decision=mine["awaiting"],
+        checks_waiting=checks,
+        assigned_open=mash["assigned"],
+        overdue=mash["overdue"],
+        awaiting_authorisation=mash["awaiting"] if user.has_role(RoleCode.MASH_MANAGER) else 0,
+    )

@@ -184,3 +184,56 @@ def test_triage_finds_a_child_then_adds_one_only_after_checking(page: Any, lante
     page.click("main button:has-text('Add as a new person')")
     page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
     assert "say why this is someone else" in page.inner_text(".govuk-error-summary")
+
+
+def test_a_referral_reaches_the_mash_queue_accessibly(page: Any, lantern: Server) -> None:
+    """A school refers a child; the referral is acknowledged; the MASH sees it in its queue,
+    opens it, and every page on the way passes axe."""
+    teacher = user_with_role(lantern, "school_safeguarding_lead", last=True)
+    sign_in(page, lantern, teacher)
+    page.goto(f"{lantern.url}/referrals/")
+    assert accessibility_violations(page) == []
+    page.click("button:has-text('Make a referral')")
+    page.wait_for_url(re.compile(r"/children/$"))
+    page.fill("#id_given_names", "Robin")
+    page.fill("#id_family_name", "Testwell")
+    page.fill("#id_age_estimate", "14")
+    page.click("button:has-text('Add this child')")
+    assert "Robin Testwell" in page.inner_text("main")
+    assert accessibility_violations(page) == []
+    page.click("a:has-text('Continue')")
+    # Sending with nothing filled in names each missing answer; focus goes to the summary.
+    page.click("button:has-text('Save and continue')")
+    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
+    assert "Say why you are worried about the child." in page.inner_text(".govuk-error-summary")
+    assert accessibility_violations(page) == []
+    page.select_option("#id_source", label="Schools")
+    page.fill("#id_what_happened", "Seen getting into a car with two adults after school.")
+    page.fill("#id_worries", "A new phone and gifts she will not explain.")
+    page.check("#id_category_2")
+    page.check("#id_urgency_1")
+    page.check("#id_exploitation_concern_0")
+    page.check("#id_exploitation_indicators_3")
+    page.check("#id_family_knows_0")
+    page.check("#id_consent_0")
+    page.check("#id_lawful_basis_0")
+    page.click("button:has-text('Save and continue')")
+    page.wait_for_url(re.compile(r"/check/$"))
+    assert "Getting into cars with unknown adults" in page.inner_text("main")
+    assert accessibility_violations(page) == []
+    page.click("button:has-text('Send the referral')")
+    page.wait_for_selector(".govuk-panel")
+    reference = page.inner_text(".govuk-panel__body strong")
+    assert reference.startswith("MASH-")
+    assert accessibility_violations(page) == []
+
+    page.goto(f"{lantern.url}/sign-out/")
+    page.click("main button")
+    page.wait_for_url(re.compile(r"/signed-out/"))
+    sign_in(page, lantern, user_with_role(lantern, "mash_triage_worker", last=True))
+    page.goto(f"{lantern.url}/referrals/queue/?sort=received&order=desc")
+    assert reference in page.inner_text("main")
+    assert accessibility_violations(page) == []
+    page.click(f"a:has-text('{reference}')")
+    assert "Robin Testwell" in page.inner_text("main")
+    assert accessibility_violations(page) == []

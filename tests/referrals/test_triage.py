@@ -286,3 +286,24 @@ def test_screening_for_the_referral_shows_on_the_triage_page(
     )
     page = client.get(f"/referrals/{referral.pk}/")
     assert "Moderate (12)" in page.text
+
+
+def test_my_work_counts_what_each_role_has_to_do(
+    client: Client, signed_in: Any, make_user: Any, referral: Any
+) -> None:
+    worker = make_user("mash_triage_worker")
+    officer = make_user("police_officer")
+    partner_checks_request(request=None, actor=worker, referral=referral, agencies=[officer.agency])
+    decision_propose(request=None, actor=worker, referral=referral, outcome="nfa", rationale="x")
+    signed_in("mash_manager")
+    home = client.get("/")
+    assert "1 decision awaiting a manager&#x27;s authorisation" in home.text
+    # Someone in the agency asked sees the check; a triage worker is not asked to authorise.
+    from tests.conftest import sign_in
+
+    sign_in(client, officer)
+    home = client.get("/")
+    assert "1 partner check for your agency to answer" in home.text
+    assert "awaiting a manager" not in home.text
+    sign_in(client, worker)
+    assert "awaiting a manager" not in client.get("/").text

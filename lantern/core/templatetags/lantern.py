@@ -82,3 +82,11 @@ def error_anchor(form: forms.Form, name: str) -> str:
 def dictget(mapping: dict[Any, Any], key: Any) -> Any:
     """`mapping[key]` in a template (a selector's rows keyed by record id)."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def may(user: Any, action: str) -> bool:
+    """Whether the access policy lets `user` perform `action` (for showing a link)."""
+    from lantern.access.policy import may as policy_may  # noqa: PLC0415 - access imports core
+
+    return policy_may(user, action)
