@@ -297,13 +297,14 @@ def test_my_work_counts_what_each_role_has_to_do(
     decision_propose(request=None, actor=worker, referral=referral, outcome="nfa", rationale="x")
     signed_in("mash_manager")
     home = client.get("/")
-    assert "1 decision awaiting a manager&#x27;s authorisation" in home.text
+    assert "1 decision awaiting a manager's authorisation" in home.text
     # Someone in the agency asked sees the check; a triage worker is not asked to authorise.
     from tests.conftest import sign_in
 
-    sign_in(client, officer)
-    home = client.get("/")
+    as_officer, as_worker = Client(), Client()
+    sign_in(as_officer, officer)
+    home = as_officer.get("/")
     assert "1 partner check for your agency to answer" in home.text
     assert "awaiting a manager" not in home.text
-    sign_in(client, worker)
-    assert "awaiting a manager" not in client.get("/").text
+    sign_in(as_worker, worker)
+    assert "awaiting a manager" not in as_worker.get("/").text
