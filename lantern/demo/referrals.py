@@ -54,7 +54,7 @@ SOURCES: list[tuple[str, str, int]] = [
     ("2A", RoleCode.SCHOOL_SAFEGUARDING_LEAD, 20),
     ("3E", RoleCode.HEALTH_PRACTITIONER, 6),
     ("3F", RoleCode.HEALTH_PRACTITIONER, 5),
-    ("3A", RoleCode.REFERRER, 3),
+    ("3A", RoleCode.REFERRER, 3),  # the GP practice's referrer
     ("5A", RoleCode.SOCIAL_WORKER, 6),
     ("5D", RoleCode.SOCIAL_WORKER, 3),
     ("4", RoleCode.REFERRER, 3),
@@ -106,6 +106,9 @@ CHECK_ANSWERS = [
     "Open to the youth justice service for a possession offence; engages well with the worker.",
     "The family's tenancy is at risk after complaints of visitors late at night.",
 ]
+
+# Which agency's referrer makes a referral from each source the REFERRER role covers.
+REFERRER_AGENCY = {"3A": "gp", "4": "housing", "7": "yjs"}
 
 OPEN_WORKING_HOURS = 14  # referrals newer than this (in working time) are still open
 
@@ -176,7 +179,8 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
     referral_type = ContentType.objects.get_for_model(Referral)
     person_type = ContentType.objects.get_for_model(Person)
     span = timedelta(days=days)
-    # Received times, oldest first, spread over the period; business hours mostly.
+    # Received times, oldest first, spread over the period at any hour (police and the
+    # emergency department refer at night too).
     # Two days' worth arrived in the last day and a bit: the open work of this morning.
     recent = round(2 * count / days)
     received_times = sorted(
@@ -186,7 +190,12 @@ def demo_referrals(ctx: Any, *, count: int, days: int) -> int:
     for index, received in enumerate(received_times):
         sequence = index + 1
         source, role = _pick(rng, [(s[:2], s[2]) for s in SOURCES])
-        referrer = rng.choice(by_role.get(role) or triage)
+        candidates = by_role.get(role) or triage
+        if role == RoleCode.REFERRER:  # the referrers' agencies say where they come from
+            candidates = [
+                u for u in candidates if u.agency_id == agencies[REFERRER_AGENCY[source]].pk
+            ] or candidates
+        referrer = rng.choice(candidates)
         exploitation = rng.random() < 0.18
         concern = "yes" if exploitation else ("not_sure" if rng.random() < 0.1 else "no")
         worry = rng.choice(WORRIES)
@@ -292,7 +301,8 @@ def _triage(
         referral.rag_set_by = worker
         referral.response_due_at = due_at(received, f"rag_{rag}")
         referral.assigned_to = worker
-        for key in rng.sample(PARTNERS, rng.randint(1, 3)):
+        partners = [k for k in PARTNERS if agencies[k].pk != referral.referrer_agency_id]
+        for key in rng.sample(partners, rng.randint(1, 3)):
             asked = referral.rag_set_at + timedelta(minutes=5)
             back = add_working_hours(asked, timedelta(minutes=rng.randint(30, 400)))
             answered = back < now and rng.random() < 0.92
