@@ -346,8 +346,12 @@ def timeliness(user: Any, *, since: date, until: date) -> list[Measure]:
     inform managers; nothing in Lantern refuses a decision because a clock has run."""
     now = timezone.now()
     today = timezone.localdate()
-    referrals = _visible_referrals(user).exclude(status=Status.DRAFT)
-    window = referrals.filter(received_at__date__gte=since, received_at__date__lte=until)
+    # The figures count every referral (they name no one); the lists of late ones link only
+    # to referrals the user may open.
+    window = Referral.objects.exclude(status=Status.DRAFT).filter(
+        received_at__date__gte=since, received_at__date__lte=until
+    )
+    visible = _visible_referrals(user).values("pk")
 
     decided = window.filter(status=Status.DECIDED)
     late_decisions = decided.filter(decided_at__gt=F("decision_due_at"))
@@ -357,7 +361,9 @@ def timeliness(user: Any, *, since: date, until: date) -> list[Measure]:
         met=decided.filter(decided_at__lte=F("decision_due_at")).count(),
         late=late_decisions.count(),
         open_overdue=window.exclude(status=Status.DECIDED).filter(decision_due_at__lt=now).count(),
-        late_references=list(late_decisions.values_list("reference", "pk")[:20]),
+        late_references=list(
+            late_decisions.filter(pk__in=visible).values_list("reference", "pk")[:20]
+        ),
     )
 
     assessed = window.filter(assessment_due__isnull=False)
@@ -370,7 +376,9 @@ def timeliness(user: Any, *, since: date, until: date) -> list[Measure]:
         open_overdue=assessed.filter(
             assessment_completed_on__isnull=True, assessment_due__lt=today
         ).count(),
-        late_references=list(late_assessments.values_list("reference", "pk")[:20]),
+        late_references=list(
+            late_assessments.filter(pk__in=visible).values_list("reference", "pk")[:20]
+        ),
     )
 
     enquiries = Section47Enquiry.objects.filter(referral__in=window).annotate(
@@ -386,7 +394,11 @@ def timeliness(user: Any, *, since: date, until: date) -> list[Measure]:
         open_overdue=enquiries.filter(
             icpc_held_on__isnull=True, outcome__in=["", "icpc"], last_due__lt=today
         ).count(),
-        late_references=list(late_icpc.values_list("referral__reference", "referral_id")[:20]),
+        late_references=list(
+            late_icpc.filter(referral__in=visible).values_list(
+                "referral__reference", "referral_id"
+            )[:20]
+        ),
     )
     return [decision, assessment, icpc]
 

@@ -127,3 +127,15 @@ def test_timeliness_counts_decisions_against_their_clock(
 def test_timeliness_is_refused_to_a_triage_worker(client: Client, signed_in: Any) -> None:
     signed_in("mash_triage_worker")
     assert client.get("/referrals/timeliness/").status_code == 403
+
+
+def test_a_coordinator_sees_the_figures_but_not_the_referrals_behind_them(
+    client: Client, signed_in: Any, decided: Any
+) -> None:
+    decided.refresh_from_db()
+    decided.decision_due_at = decided.decided_at - timedelta(hours=1)
+    decided.save()
+    signed_in("partnership_coordinator")
+    page = client.get("/referrals/timeliness/")
+    assert "0 of 1 on time; 1 late" in page.text
+    assert decided.reference not in page.text

@@ -222,3 +222,14 @@ def test_missing_answers_are_named_and_what_was_typed_is_kept(
     ):
         assert message in response.text
     assert "Told me at lunch" in response.text
+
+
+def test_a_new_child_needs_both_names(client: Client, signed_in: Any) -> None:
+    teacher = signed_in("school_safeguarding_lead")
+    referral = draft(teacher, children=0)
+    response = client.post(
+        f"/referrals/{referral.pk}/children/", {"action": "new", "given_names": "Jay"}
+    )
+    assert response.status_code == 400
+    assert "If you do not know it, write &#x27;Not known&#x27;." in response.text
+    assert not referral.children.exists()

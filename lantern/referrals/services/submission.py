@@ -118,10 +118,15 @@ def referral_child_add(
         if referral.children.filter(person=person).exists():
             raise ValidationError(f"{person.known_as} is already on this referral.")
     else:
-        if not (given_names.strip() or family_name.strip()):
-            raise ValidationError(
-                {"given_names": "Enter the child's name, or what they are known as."}
+        missing = {}
+        if not given_names.strip():
+            missing["given_names"] = "Enter the child's given name, or the name they are known by."
+        if not family_name.strip():
+            missing["family_name"] = (
+                "Enter the child's family name. If you do not know it, write 'Not known'."
             )
+        if missing:
+            raise ValidationError(missing)
         if date_of_birth and date_of_birth > today:
             raise ValidationError({"date_of_birth": "The date of birth must be in the past."})
         name = f"{given_names} {family_name}".strip()
