@@ -233,3 +233,17 @@ def test_a_new_child_needs_both_names(client: Client, signed_in: Any) -> None:
     assert response.status_code == 400
     assert "If you do not know it, write &#x27;Not known&#x27;." in response.text
     assert not referral.children.exists()
+
+
+def test_the_checklist_contradictions_say_what_was_said() -> None:
+    from lantern.referrals.services import contradictions
+
+    sign = code("exploitation_indicator", "cars")
+    assert "you ticked 1 sign of it" in contradictions("no", [sign])["exploitation_concern"]
+    assert (
+        "you described signs of it"
+        in (contradictions("no", [], "Older men wait outside school")["exploitation_concern"])
+    )
+    assert "tick the signs you have seen" in contradictions("yes", [])["exploitation_indicators"]
+    assert contradictions("not_sure", []) == {}
+    assert contradictions("yes", [sign]) == {}

@@ -169,12 +169,16 @@ def referral_child_remove(
 def contradictions(concern: str, indicators: list[Any], detail: str = "") -> dict[str, str]:
     """A checklist that says two things at once: no concern of exploitation, yet signs of it."""
     if concern == ExploitationConcern.NO and (indicators or detail.strip()):
+        count = len(indicators)
+        said = (
+            f"ticked {count} sign{'s' if count != 1 else ''} of it"
+            if count
+            else "described signs of it"
+        )
         return {
             "exploitation_concern": (
-                f"You said there are no concerns of exploitation, but you ticked "
-                f"{len(indicators)} sign{'s' if len(indicators) != 1 else ''} of it"
-                f"{' or described them' if detail.strip() else ''}. Answer 'Yes' or "
-                "'Not sure', or untick the signs."
+                f"You said there are no concerns of exploitation, but you {said}. Answer "
+                "'Yes' or 'Not sure', or remove the signs."
             )
         }
     if concern == ExploitationConcern.YES and not indicators and not detail.strip():
