@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from lantern.access.policy import declare_action
 from lantern.access.scopes import is_uuid
-from lantern.accounts.models import user_of
+from lantern.accounts.models import User, user_of
 from lantern.core.forms import add_service_errors, render_form
 from lantern.referrals.forms import (
     PARTICIPANT_ROWS,
@@ -18,7 +20,7 @@ from lantern.referrals.forms import (
     EnquiryForm,
     StrategyForm,
 )
-from lantern.referrals.models import Status
+from lantern.referrals.models import Referral, Status
 from lantern.referrals.selectors import children_of, referral_for
 from lantern.referrals.services import (
     Attendee,
@@ -26,6 +28,7 @@ from lantern.referrals.services import (
     enquiry_update,
     strategy_record,
 )
+from lantern.referrals.views_triage import act_on_referral
 
 
 @declare_action("referrals.strategy")
@@ -117,23 +120,17 @@ def enquiry_edit(request: HttpRequest, pk: str, enquiry: str) -> HttpResponse:
 @declare_action("referrals.strategy")
 @require_http_methods(["GET", "POST"])
 def assessment_done(request: HttpRequest, pk: str) -> HttpResponse:
-    referral, _ = referral_for(request, pk, purpose="Assessment")
-    form = AssessmentDoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment_completed(
-                request=request,
-                actor=user_of(request),
-                referral=referral,
-                completed_on=form.cleaned_data["completed_on"],
-            )
-        except ValidationError as refusal:
-            add_service_errors(form, refusal)
-        else:
-            messages.success(request, "Assessment completion recorded.")
-            return redirect("referrals:referral", pk=referral.pk)
-    return render_form(
+    def act(referral: Referral, actor: User, data: dict[str, Any]) -> str:
+        assessment_completed(
+            request=request, actor=actor, referral=referral, completed_on=data["completed_on"]
+        )
+        return "Assessment completion recorded."
+
+    return act_on_referral(
         request,
-        "referrals/action.html",
-        {"form": form, "referral": referral, "title": "Record that the assessment is complete"},
+        pk,
+        form_class=AssessmentDoneForm,
+        purpose="Assessment",
+        title="Record that the assessment is complete",
+        act=act,
     )

@@ -179,7 +179,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _act(
+def act_on_referral(
     request: HttpRequest,
     pk: str,
     *,
@@ -221,7 +221,7 @@ def referral_rate_view(request: HttpRequest, pk: str) -> HttpResponse:
         )
         return f"Rated {referral.get_rag_display().lower()}."
 
-    return _act(
+    return act_on_referral(
         request, pk, form_class=RateForm, purpose="Triage", title="Rate the referral", act=act
     )
 
@@ -233,7 +233,9 @@ def referral_assign_view(request: HttpRequest, pk: str) -> HttpResponse:
         referral_assign(request=request, actor=actor, referral=referral, worker=data["worker"])
         return f"Assigned to {data['worker']}." if data["worker"] else "Unassigned."
 
-    return _act(request, pk, form_class=AssignForm, purpose="Triage", title="Assign", act=act)
+    return act_on_referral(
+        request, pk, form_class=AssignForm, purpose="Triage", title="Assign", act=act
+    )
 
 
 @declare_action("referrals.triage")
@@ -249,7 +251,7 @@ def partner_checks_view(request: HttpRequest, pk: str) -> HttpResponse:
         )
         return f"Asked {len(checks)} agenc{'y' if len(checks) == 1 else 'ies'} for checks."
 
-    return _act(
+    return act_on_referral(
         request, pk, form_class=ChecksForm, purpose="Triage", title="Ask partner agencies", act=act
     )
 
@@ -267,7 +269,7 @@ def decision_view(request: HttpRequest, pk: str) -> HttpResponse:
         )
         return "Decision proposed. A MASH manager must authorise it before it takes effect."
 
-    return _act(
+    return act_on_referral(
         request, pk, form_class=DecisionForm, purpose="Triage", title="Propose a decision", act=act
     )
 
@@ -287,7 +289,7 @@ def decision_review_view(request: HttpRequest, pk: str) -> HttpResponse:
         decision_return(request=request, actor=actor, decision=decision, comment=data["comment"])
         return "Decision returned to the worker."
 
-    return _act(
+    return act_on_referral(
         request,
         pk,
         form_class=ReviewForm,

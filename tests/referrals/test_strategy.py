@@ -139,3 +139,32 @@ def test_a_coordinator_sees_the_figures_but_not_the_referrals_behind_them(
     page = client.get("/referrals/timeliness/")
     assert "0 of 1 on time; 1 late" in page.text
     assert decided.reference not in page.text
+
+
+def test_recording_the_assessment_complete_feeds_the_measure(
+    client: Client, signed_in: Any, decided: Any
+) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    # A social worker not involved with the referral may not record it: not found.
+    signed_in("social_worker")
+    response = client.post(
+        f"/referrals/{decided.pk}/assessment-completed/", {"completed_on": today}
+    )
+    assert response.status_code == 404
+    signed_in("mash_manager")
+    response = client.post(
+        f"/referrals/{decided.pk}/assessment-completed/",
+        {"completed_on": (timezone.localdate() + timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 400
+    assert "The date cannot be in the future." in response.text
+    response = client.post(
+        f"/referrals/{decided.pk}/assessment-completed/", {"completed_on": today}
+    )
+    assert response.status_code == 302
+    decided.refresh_from_db()
+    assert decided.assessment_completed_on == timezone.localdate()
+    # The decision and now the assessment, each on time.
+    assert client.get("/referrals/timeliness/").text.count("1 of 1 on time") == 2
