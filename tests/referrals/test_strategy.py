@@ -142,14 +142,17 @@ def test_a_coordinator_sees_the_figures_but_not_the_referrals_behind_them(
 
 
 def test_recording_the_assessment_complete_feeds_the_measure(
-    client: Client, signed_in: Any, decided: Any
+    client: Client, signed_in: Any, make_user: Any, decided: Any
 ) -> None:
     from django.utils import timezone
 
+    from tests.conftest import sign_in
+
     today = timezone.localdate().isoformat()
     # A social worker not involved with the referral may not record it: not found.
-    signed_in("social_worker")
-    response = client.post(
+    stranger = Client()
+    sign_in(stranger, make_user("social_worker"))
+    response = stranger.post(
         f"/referrals/{decided.pk}/assessment-completed/", {"completed_on": today}
     )
     assert response.status_code == 404
