@@ -3,7 +3,7 @@ grades given while they were missing, and who does the return interview for whic
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -178,8 +178,12 @@ class Episode(LanternModel):
 
     @property
     def reporting_delay(self) -> timedelta | None:
-        """How long between noticing the child missing and reporting it."""
-        return self.reported_at - self.noticed_at if self.noticed_at else None
+        """How long between noticing the child missing and reporting it, in elapsed time (in
+        UTC: Python subtracts two times in the same zone by the wall clock, which is an hour
+        out across a clock change)."""
+        if self.noticed_at is None:
+            return None
+        return self.reported_at.astimezone(UTC) - self.noticed_at.astimezone(UTC)
 
 
 @track_history()
