@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "lantern.chronology",
     "lantern.referrals",
     "lantern.assessments",
+    "lantern.missing",
     "lantern.demo",
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MissingConfig(AppConfig):
+    name = "lantern.missing"
+    label = "missing"
+    verbose_name = "Missing episodes"
