@@ -30,6 +30,9 @@ def test_the_defaults_are_loaded() -> None:
         "rag_red": (4, "working_hours"),
         "rag_amber": (1, "working_days"),
         "rag_green": (3, "working_days"),
+        # Loaded by the missing app's migration.
+        "return_interview": (72, "hours"),
+        "missing_open_escalation": (24, "hours"),
     }
     assert Timescale.objects.get(key="icpc").source.startswith("Working Together")
 
