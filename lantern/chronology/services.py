@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,12 @@ from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
 
 # Clocks differ a little between devices; anything later than this is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def on_day(day: date) -> datetime:
+    """Where an event known only by its date goes on the timeline (which orders by time):
+    noon that day, or now if that day is today and noon has not come yet."""
+    return min(datetime.combine(day, time(12, 0), timezone.get_current_timezone()), timezone.now())
 
 
 def chronology_append(

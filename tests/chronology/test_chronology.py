@@ -259,3 +259,17 @@ def test_timeline_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(31):
         page = client.get(f"/people/{child.pk}/")
     assert page.text.count("moj-timeline__item") == 50  # first page of 50
+
+
+def test_an_event_dated_today_goes_on_the_timeline_before_noon_too() -> None:
+    from datetime import date, datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from lantern.chronology.services import on_day
+
+    london = ZoneInfo("Europe/London")
+    morning = datetime(2026, 11, 27, 9, 30, tzinfo=london)
+    with mock.patch("django.utils.timezone.now", return_value=morning):
+        assert on_day(date(2026, 11, 27)) == morning  # not noon: that is still to come
+        assert on_day(date(2026, 11, 26)) == datetime(2026, 11, 26, 12, 0, tzinfo=london)

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from lantern.people.selectors import people_visible
-from lantern.referrals.models import Section47Enquiry
+from lantern.referrals.models import Section47Enquiry, StrategyDiscussion
 from lantern.referrals.services import decision_authorise, decision_propose
 from tests.referrals.factories import submitted
 
@@ -171,3 +171,40 @@ def test_recording_the_assessment_complete_feeds_the_measure(
     assert decided.assessment_completed_on == timezone.localdate()
     # The decision and now the assessment, each on time.
     assert client.get("/referrals/timeliness/").text.count("1 of 1 on time") == 2
+
+
+def test_an_enquirys_end_and_the_conference_go_on_the_childs_timeline(
+    make_user: Any, decided: Any
+) -> None:
+    from django.utils import timezone
+
+    from lantern.chronology.models import ChronologyEntry
+    from lantern.referrals.services import enquiry_update
+
+    discussion = StrategyDiscussion.objects.create(
+        referral=decided,
+        held_at=timezone.now() - timedelta(days=20),
+        chair=make_user("mash_manager"),
+        known="x",
+        outcome="single_s47",
+        plan="x",
+    )
+    enquiry = Section47Enquiry.objects.create(
+        discussion=discussion,
+        referral=decided,
+        joint=False,
+        social_work_lead=make_user("social_worker"),
+        started_on=timezone.localdate() - timedelta(days=20),
+    )
+    enquiry_update(
+        request=None,
+        actor=make_user("social_worker"),
+        enquiry=enquiry,
+        outcome="icpc",
+        completed_on=timezone.localdate() - timedelta(days=10),
+        icpc_held_on=timezone.localdate(),
+    )
+    child = decided.children.get().person
+    summaries = list(ChronologyEntry.objects.filter(person=child).values_list("summary", flat=True))
+    assert any(s.startswith("Section 47 enquiry completed") for s in summaries)
+    assert any(s.startswith("Initial child protection conference held") for s in summaries)

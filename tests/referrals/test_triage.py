@@ -111,6 +111,9 @@ def test_partner_checks_are_answered_by_the_agency_asked(
     check.refresh_from_db()
     assert check.status == "returned"
     assert check.returned_by == officer
+    child = referral.children.get().person
+    entry = ChronologyEntry.objects.get(person=child, summary__startswith="Partner check")
+    assert entry.detail == "Two missing reports this year."
 
 
 def test_another_agency_cannot_see_or_answer_a_check(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from lantern.access.audit import audit_record
 from lantern.accounts.models import User
 from lantern.chronology.models import EntryKind, Significance
-from lantern.chronology.services import chronology_append
+from lantern.chronology.services import chronology_append, on_day
 from lantern.core.models import Code
 from lantern.core.services import apply_changes
 from lantern.people.models import (
@@ -35,11 +35,6 @@ def _not_before_birth(person: Person, day: date, field: str = "valid_from") -> N
         raise ValidationError({field: f"This is before {person} was born."})
     if day > timezone.localdate():
         raise ValidationError({field: "The start date cannot be in the future."})
-
-
-def _at_noon(day: date) -> datetime:
-    """A dated event's place on the timeline, which orders by time."""
-    return datetime.combine(day, time(12, 0), timezone.get_current_timezone())
 
 
 def legal_status_start(
@@ -103,7 +98,7 @@ def legal_status_start(
             person=person,
             kind=EntryKind.RECORD,
             summary=summary,
-            occurred_at=_at_noon(valid_from),
+            occurred_at=on_day(valid_from),
             author=actor,
             significance=Significance.SIGNIFICANT,
             request=request,
@@ -145,7 +140,7 @@ def _end(
             kind=EntryKind.RECORD,
             summary=f"{what} ended on {valid_to:%-d %B %Y}",
             detail=reason.strip(),
-            occurred_at=_at_noon(valid_to),
+            occurred_at=on_day(valid_to),
             author=actor,
             request=request,
             link=record,
@@ -232,7 +227,7 @@ def address_add(
             kind=EntryKind.RECORD,
             summary=f"{address.get_kind_display()} address from {valid_from:%-d %B %Y}: "
             f"{address.district}",
-            occurred_at=_at_noon(valid_from),
+            occurred_at=on_day(valid_from),
             author=actor,
             request=request,
             link=address,
@@ -278,7 +273,7 @@ def enrolment_add(
             person=person,
             kind=EntryKind.RECORD,
             summary=f"On the roll of {school} from {valid_from:%-d %B %Y}",
-            occurred_at=_at_noon(valid_from),
+            occurred_at=on_day(valid_from),
             author=actor,
             request=request,
             link=enrolment,

@@ -12,10 +12,10 @@ from django.http import HttpRequest
 from lantern.access.audit import audit_record
 from lantern.accounts.models import User
 from lantern.chronology.models import EntryKind
-from lantern.chronology.services import chronology_append
+from lantern.chronology.services import chronology_append, on_day
 from lantern.core.services import apply_changes
 from lantern.people.models import INVERSE, Person, Relationship, RelationshipKind, overlaps
-from lantern.people.services.circumstances import _at_noon, _not_before_birth
+from lantern.people.services.circumstances import _not_before_birth
 
 
 def relationship_add(
@@ -81,7 +81,7 @@ def relationship_add(
             summary=f"{relationship.get_kind_display()} recorded: {who}"
             + (" (lives with them)" if lives_with else ""),
             detail=f"Source: {relationship.source}",
-            occurred_at=_at_noon(valid_from),
+            occurred_at=on_day(valid_from),
             author=actor,
             request=request,
             link=relationship,
@@ -92,7 +92,7 @@ def relationship_add(
                 kind=EntryKind.RELATIONSHIP,
                 summary=f"{INVERSE[RelationshipKind(kind)]} recorded: {person}",
                 detail=f"Source: {relationship.source}",
-                occurred_at=_at_noon(valid_from),
+                occurred_at=on_day(valid_from),
                 author=actor,
                 request=request,
                 link=relationship,
@@ -135,7 +135,7 @@ def relationship_end(
                 summary=f"Relationship ended: {relationship.get_kind_display().lower()}, "
                 f"{who if person == relationship.person else relationship.person}",
                 detail=reason.strip(),
-                occurred_at=_at_noon(valid_to),
+                occurred_at=on_day(valid_to),
                 author=actor,
                 request=request,
                 link=relationship,

@@ -16,7 +16,7 @@ from lantern.access.services import involvement_add
 from lantern.accounts.models import User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import EntryKind, Significance
-from lantern.chronology.services import chronology_append
+from lantern.chronology.services import on_day
 from lantern.core.deadlines import due_date
 from lantern.core.services import apply_changes
 from lantern.referrals.models import (
@@ -29,6 +29,7 @@ from lantern.referrals.models import (
     StrategyOutcome,
     received,
 )
+from lantern.referrals.services.timeline import on_each_child
 
 ENQUIRY = frozenset({StrategyOutcome.JOINT_S47, StrategyOutcome.SINGLE_S47})
 
@@ -206,21 +207,16 @@ def strategy_record(
             obj=referral,
             detail={"outcome": outcome, "enquiry": str(enquiry.pk) if enquiry else ""},
         )
-        for child in referral.children.select_related("person"):
-            if child.person is None:
-                continue
-            chronology_append(
-                person=child.person,
-                kind=EntryKind.MEETING,
-                summary=f"Strategy discussion ({referral.reference}): "
-                f"{discussion.get_outcome_display()}",
-                detail=discussion.plan,
-                occurred_at=held_at,
-                author=actor,
-                significance=Significance.SIGNIFICANT,
-                link=referral,
-                request=request,
-            )
+        on_each_child(
+            referral,
+            kind=EntryKind.MEETING,
+            summary=f"Strategy discussion ({referral.reference}): "
+            f"{discussion.get_outcome_display()}",
+            detail=discussion.plan,
+            occurred_at=held_at,
+            author=actor,
+            request=request,
+        )
     return discussion
 
 
@@ -264,6 +260,25 @@ def enquiry_update(
             obj=enquiry.referral,
             detail={"changed": sorted(changed)},
         )
+        if "completed_on" in changed and completed_on:
+            on_each_child(
+                enquiry.referral,
+                kind=EntryKind.ASSESSMENT,
+                summary=f"{enquiry} completed ({enquiry.referral.reference}): "
+                f"{enquiry.get_outcome_display()}",
+                occurred_at=on_day(completed_on),
+                author=actor,
+                request=request,
+            )
+        if "icpc_held_on" in changed and icpc_held_on:
+            on_each_child(
+                enquiry.referral,
+                kind=EntryKind.MEETING,
+                summary=f"Initial child protection conference held ({enquiry.referral.reference})",
+                occurred_at=on_day(icpc_held_on),
+                author=actor,
+                request=request,
+            )
     return enquiry
 
 
@@ -285,5 +300,14 @@ def assessment_completed(
             actor=actor,
             obj=referral,
             detail={"completed_on": completed_on.isoformat()},
+        )
+        on_each_child(
+            referral,
+            kind=EntryKind.ASSESSMENT,
+            summary=f"Assessment following {referral.reference} completed",
+            occurred_at=on_day(completed_on),
+            author=actor,
+            significance=Significance.ROUTINE,
+            request=request,
         )
     return referral

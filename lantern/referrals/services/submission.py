@@ -15,8 +15,7 @@ from lantern.access.audit import audit_record
 from lantern.access.models import InvolvementKind
 from lantern.access.services import involvement_add
 from lantern.accounts.models import User
-from lantern.chronology.models import EntryKind, Significance
-from lantern.chronology.services import chronology_append
+from lantern.chronology.models import Significance
 from lantern.core.deadlines import due_at
 from lantern.core.notifications import notify
 from lantern.core.references import next_reference
@@ -31,6 +30,7 @@ from lantern.referrals.models import (
     Status,
     Urgency,
 )
+from lantern.referrals.services.timeline import on_each_child
 
 ADULT = 18
 CODED = frozenset({"source", "category", "lawful_basis"})
@@ -311,19 +311,16 @@ def referral_submit(*, request: HttpRequest | None, actor: User, referral: Refer
             referral.urgency == Urgency.IMMEDIATE
             or referral.exploitation_concern == ExploitationConcern.YES
         )
-        for person in people:
-            chronology_append(
-                person=person,
-                kind=EntryKind.REFERRAL,
-                summary=f"Referral {referral.reference} to the MASH from "
-                f"{referral.referrer_agency or referral.referrer}",
-                detail=referral.worries,
-                occurred_at=now,
-                author=actor,
-                significance=Significance.SIGNIFICANT if significant else Significance.ROUTINE,
-                link=referral,
-                request=request,
-            )
+        on_each_child(
+            referral,
+            summary=f"Referral {referral.reference} to the MASH from "
+            f"{referral.referrer_agency or referral.referrer}",
+            detail=referral.worries,
+            occurred_at=now,
+            author=actor,
+            significance=Significance.SIGNIFICANT if significant else Significance.ROUTINE,
+            request=request,
+        )
         notify(
             user=actor,
             subject=f"Referral {referral.reference} received",

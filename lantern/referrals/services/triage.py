@@ -12,8 +12,7 @@ from django.utils import timezone
 from lantern.access.audit import audit_record
 from lantern.accounts.models import Agency, User
 from lantern.accounts.roles import RoleCode
-from lantern.chronology.models import EntryKind, Significance
-from lantern.chronology.services import chronology_append
+from lantern.chronology.models import Significance
 from lantern.core.deadlines import due_at, due_date
 from lantern.core.notifications import notify
 from lantern.core.services import apply_changes
@@ -29,6 +28,7 @@ from lantern.referrals.models import (
     Status,
     received,
 )
+from lantern.referrals.services.timeline import on_each_child
 
 # What the referrer is told each decision means for the child.
 NEXT_STEPS = {
@@ -186,6 +186,16 @@ def partner_check_return(
             obj=check.referral,
             detail={"agency": str(check.agency), "status": status},
         )
+        on_each_child(
+            check.referral,
+            summary=f"Partner check for {check.referral.reference} from {check.agency}: "
+            f"{check.get_status_display().lower()}",
+            detail=check.information,
+            occurred_at=check.returned_at or timezone.now(),
+            author=actor,
+            significance=Significance.ROUTINE,
+            request=request,
+        )
     return check
 
 
@@ -281,20 +291,14 @@ def decision_authorise(
             obj=referral,
             detail={"outcome": decision.outcome, "proposed_by": decision.proposed_by.username},
         )
-        for child in referral.children.select_related("person"):
-            if child.person is None:
-                continue
-            chronology_append(
-                person=child.person,
-                kind=EntryKind.REFERRAL,
-                summary=f"MASH decision on {referral.reference}: {decision}",
-                detail=decision.rationale,
-                occurred_at=now,
-                author=actor,
-                significance=Significance.SIGNIFICANT,
-                link=referral,
-                request=request,
-            )
+        on_each_child(
+            referral,
+            summary=f"MASH decision on {referral.reference}: {decision}",
+            detail=decision.rationale,
+            occurred_at=now,
+            author=actor,
+            request=request,
+        )
         notify(
             user=referral.referrer,
             subject=f"Decision on referral {referral.reference}",
