@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lantern.access.audit import audit_record
@@ -29,6 +28,7 @@ from lantern.assessments.selectors import (
 )
 from lantern.assessments.services import assessment_complete
 from lantern.core.forms import add_service_errors, render_form
+from lantern.core.links import local_path
 from lantern.core.models import Code
 from lantern.people.selectors import person_for
 
@@ -72,14 +72,6 @@ def person_assessments(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, value: str) -> str:
-    if value.startswith("/") and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return value
-    return ""
-
-
 @declare_action("assessments.complete")
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, pk: str, key: str) -> HttpResponse:
@@ -90,7 +82,7 @@ def assessment_new(request: HttpRequest, pk: str, key: str) -> HttpResponse:
     definition = dict(version.definition)
     initial = {
         "context": request.GET.get("context", ""),
-        "next": _safe_next(request, request.GET.get("next", "")),
+        "next": local_path(request.GET.get("next", "")),
     }
     form = AssessmentForm(definition, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +112,7 @@ def assessment_new(request: HttpRequest, pk: str, key: str) -> HttpResponse:
             messages.success(
                 request, f"{version.instrument.name} saved: judgement {assessment.judgement}."
             )
-            onward = _safe_next(request, data.get("next", ""))
+            onward = local_path(data.get("next", ""))
             if onward:
                 return redirect(onward)
             return redirect("assessments:assessment", pk=person.pk, assessment=assessment.pk)

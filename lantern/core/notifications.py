@@ -8,22 +8,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from lantern.access.audit import audit_record
 from lantern.accounts.models import User
+from lantern.core.links import local_path
 from lantern.core.models import Notification
-
-
-def safe_link(link: str) -> str:
-    """`link` when it is a path within Lantern ("/people/..."), otherwise ""."""
-    if (
-        link.startswith("/")
-        and not link.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(link, allowed_hosts=set())
-    ):
-        return link
-    return ""
 
 
 def notification_email(user: User) -> tuple[str, str]:
@@ -48,7 +37,7 @@ def notify(*, user: User, subject: str, body: str, link: str = "") -> Notificati
     `subject` and `body` are shown only in Lantern and may name people; `link` must be a path
     within Lantern.
     """
-    if link and not safe_link(link):
+    if link and not local_path(link):
         raise ValueError("A notification links to a page within Lantern only.")
     notification = Notification.objects.create(user=user, subject=subject, body=body, link=link)
     if user.email:
@@ -77,4 +66,4 @@ def notification_open(*, request: HttpRequest, user: User, notification: Notific
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])
             audit_record(action="notification.read", request=request, actor=user, obj=notification)
-    return safe_link(notification.link) or reverse("core:notifications")
+    return local_path(notification.link) or reverse("core:notifications")

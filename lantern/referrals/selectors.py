@@ -319,6 +319,20 @@ def can_triage(user: Any) -> bool:
     return user.has_role(RoleCode.MASH_TRIAGE_WORKER, RoleCode.MASH_MANAGER)
 
 
+def sees_mash_working(user: Any, referral: Referral) -> bool:
+    """The MASH, and the workers leading what followed, see the MASH's working (checks,
+    rationale, strategy); the referrer, and anyone else who may see the referral, sees its
+    progress and decision."""
+    if can_triage(user):
+        return True
+    leads = set(referral.strategies.values_list("lead_id", flat=True))
+    for social_work_lead, police_lead in referral.enquiries.values_list(
+        "social_work_lead_id", "police_lead_id"
+    ):
+        leads |= {social_work_lead, police_lead}
+    return user.pk in leads
+
+
 # --- Timeliness (DfE measures) -----------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ from lantern.referrals.selectors import (
     default_period,
     live_decision,
     referral_for,
+    sees_mash_working,
     timeliness,
     triage_queue,
 )
@@ -56,24 +57,13 @@ from lantern.referrals.services import (
 from lantern.referrals.views import referrer_view
 
 
-def _sees_working(user: Any, referral: Referral) -> bool:
-    """The MASH, and the workers leading what followed, see the MASH's working; the referrer
-    (and anyone else who may see the referral) sees its progress and decision."""
-    if can_triage(user):
-        return True
-    leads = {d.lead_id for d in referral.strategies.all()}
-    for enquiry in referral.enquiries.all():
-        leads |= {enquiry.social_work_lead_id, enquiry.police_lead_id}
-    return user.pk in leads
-
-
 @declare_action("referrals.view")
 @require_http_methods(["GET"])
 def referral_detail(request: HttpRequest, pk: str) -> HttpResponse:
     referral, _ = referral_for(request, pk, purpose="Referral")
     if referral.status == Status.DRAFT:
         return redirect("referrals:check", pk=referral.pk)
-    if not _sees_working(request.user, referral):
+    if not sees_mash_working(request.user, referral):
         return referrer_view(request, referral)
     user = user_of(request)
     decision = live_decision(referral)
