@@ -10,6 +10,7 @@ urlpatterns = [
     path("administration/", include("lantern.accounts.admin_urls")),
     path("people/", include("lantern.people.urls")),
     path("referrals/", include("lantern.referrals.urls")),
+    path("missing/", include("lantern.missing.urls")),
     path("", include("lantern.assessments.urls")),
     path("access/", include("lantern.access.urls")),
     path("webauthn/", include(webauthn_patterns)),

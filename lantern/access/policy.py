@@ -68,6 +68,20 @@ ASSESSORS = MASH | {
 }
 # Who holds and records strategy discussions (the joint team and the MASH).
 STRATEGY = MASH | {RoleCode.SOCIAL_WORKER, RoleCode.POLICE_OFFICER}
+# Who coordinates the response to missing episodes: the missing coordinators (council and
+# police) and the MASH managers who share their oversight.
+MISSING_LEADS = frozenset({RoleCode.MISSING_COORDINATOR, RoleCode.MASH_MANAGER})
+# Who grades a missing child's risk (police and the coordinators who record police grades).
+MISSING_GRADERS = MISSING_LEADS | {RoleCode.POLICE_OFFICER, RoleCode.MASH_TRIAGE_WORKER}
+# Who offers and records return interviews: the commissioned providers' workers, and the
+# coordinators who record an outcome when no provider could.
+INTERVIEWERS = frozenset({RoleCode.RETURN_INTERVIEW_WORKER, RoleCode.MISSING_COORDINATOR})
+# Who reads the partnership's missing figures (no names unless their scope shows them).
+MISSING_FIGURES = MISSING_LEADS | {
+    RoleCode.PARTNERSHIP_COORDINATOR,
+    RoleCode.PANEL_CHAIR,
+    RoleCode.MASH_TRIAGE_WORKER,
+}
 
 POLICY: dict[str, Rule] = {
     "public": Rule(Stage.ANONYMOUS),
@@ -131,6 +145,39 @@ POLICY: dict[str, Rule] = {
         Stage.VERIFIED,
         roles=frozenset({RoleCode.PARTNERSHIP_COORDINATOR, RoleCode.SYSTEM_ADMINISTRATOR}),
     ),
+    # Missing episodes (issue 6). Anyone may report a child missing or back (a carer, a
+    # school, a partner); the record scopes decide which episodes each user then sees.
+    "missing.report": Rule(Stage.VERIFIED, personal_data=True),
+    "missing.view": Rule(Stage.VERIFIED, personal_data=True),
+    "missing.return": Rule(Stage.VERIFIED, personal_data=True),
+    "missing.grade": Rule(Stage.VERIFIED, roles=MISSING_GRADERS, personal_data=True),
+    # The coordinator's live list of episodes, open and recent.
+    "missing.queue": Rule(Stage.VERIFIED, roles=MISSING_LEADS, personal_data=True),
+    "missing.close": Rule(Stage.VERIFIED, roles=MISSING_LEADS, personal_data=True),
+    # Return interviews: each provider's queue and record.
+    "missing.interviews": Rule(Stage.VERIFIED, roles=INTERVIEWERS, personal_data=True),
+    "missing.interview": Rule(Stage.VERIFIED, roles=INTERVIEWERS, personal_data=True),
+    # Who provides interviews for which children, and the rules that start strategy
+    # meetings: partnership configuration.
+    "missing.configure": Rule(
+        Stage.VERIFIED,
+        roles=MISSING_LEADS | {RoleCode.PARTNERSHIP_COORDINATOR, RoleCode.SYSTEM_ADMINISTRATOR},
+    ),
+    # Which rules fired for which children, and the tasks they made.
+    "missing.rule_firings": Rule(Stage.VERIFIED, roles=MISSING_FIGURES, personal_data=True),
+    "missing.tasks": Rule(Stage.VERIFIED, personal_data=True),
+    # The Philomena-style profile of a child at risk of going missing: anyone who may see the
+    # child reads and keeps it up to date (carers, schools, social workers); the photo and
+    # the printed grab pack are personal data, every print audited.
+    "missing.profile": Rule(Stage.VERIFIED, personal_data=True),
+    "missing.profile_edit": Rule(Stage.VERIFIED, personal_data=True),
+    "missing.grab_pack": Rule(Stage.VERIFIED, personal_data=True),
+    # Statutory data and the dashboard.
+    "missing.statutory": Rule(Stage.VERIFIED, roles=MISSING_LEADS, personal_data=True),
+    "missing.dashboard": Rule(Stage.VERIFIED, roles=MISSING_FIGURES),
+    "missing.dashboard_children": Rule(Stage.VERIFIED, roles=MISSING_FIGURES, personal_data=True),
+    # Bulk imports of police missing reports and school absence lists.
+    "missing.import": Rule(Stage.VERIFIED, roles=MISSING_LEADS, personal_data=True),
 }
 
 ACTION_ATTRIBUTE = "lantern_action"
@@ -218,6 +265,19 @@ RECORD_RULES: dict[str, RecordRule] = {
         agency_roles=CASEWORK,
         break_glass_roles=frozenset(),
         access_log_roles=frozenset({RoleCode.MASH_MANAGER, RoleCode.AUDITOR}),
+        restrict_roles=frozenset(),
+    ),
+    # A missing episode: the missing coordinators and the MASH see them all; the reporter,
+    # the interview provider's teams and anyone who may see the child are involved (see
+    # `lantern.missing.selectors.visible_episodes`). A restricted child's episodes follow the
+    # child's restriction.
+    "missing.episode": RecordRule(
+        partnership_roles=PARTNERSHIP_TRIAGE | {RoleCode.MISSING_COORDINATOR},
+        agency_roles=CASEWORK | {RoleCode.RETURN_INTERVIEW_WORKER},
+        break_glass_roles=frozenset(),
+        access_log_roles=frozenset(
+            {RoleCode.MASH_MANAGER, RoleCode.MISSING_COORDINATOR, RoleCode.AUDITOR}
+        ),
         restrict_roles=frozenset(),
     ),
 }

@@ -1,20 +1,87 @@
 """Reads for the missing episodes pages: a child's history before the next episode, each
 provider's interview queue, and episodes open too long.
 
-These are the foundation's reads: they take the records already chosen and do not yet apply
-the need-to-know scope, which the pages built on them must (through `lantern.access.scopes`)."""
+Who sees an episode (`visible_episodes`, `access_episode`): the roles the `missing.episode`
+record rule names see them all; anyone else sees the episodes they (or their team, or for
+caseworkers their agency) are involved with (the reporter, the interview provider's teams),
+and every episode of a child whose record they may see. A restricted child's episodes are seen
+only by those named on the child's restriction."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from lantern.access.audit import record_denied, record_read
+from lantern.access.models import Restriction
+from lantern.access.scopes import Basis, basis_for, is_uuid, visible_filter
 from lantern.accounts.models import Agency
 from lantern.core.deadlines import Clock, clock, due_at
 from lantern.missing.models import Episode, ReturnInterview
 from lantern.people.models import Flag, Person
 
 WINDOWS = (30, 90, 365)
+
+
+def _hidden_children(user: Any) -> QuerySet[Restriction]:
+    """The object ids of restricted people records the user is not named on."""
+    return (
+        Restriction.objects.filter(
+            content_type=ContentType.objects.get_for_model(Person), lifted_at__isnull=True
+        )
+        .exclude(members=user)
+        .values("object_id")
+    )
+
+
+def visible_episodes(user: Any, queryset: QuerySet[Episode] | None = None) -> QuerySet[Episode]:
+    """The episodes `user` may see: by the episode's own record rule and involvements, or
+    through the child's record; never a restricted child's unless the user is named on the
+    restriction. Every list, count and export of episodes starts here."""
+    queryset = Episode.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    children = Person.objects.filter(visible_filter(user, Person)).values("pk")
+    return queryset.filter(Q(visible_filter(user, Episode)) | Q(child__in=children)).exclude(
+        child__in=_hidden_children(user)
+    )
+
+
+def episode_basis(user: Any, episode: Episode) -> Basis | None:
+    """Why the user may see this episode, or None: the episode's own basis, else the child's;
+    nobody outside a restricted child's restriction."""
+    if _hidden_children(user).filter(object_id=episode.child_id).exists():
+        return None
+    return basis_for(user, episode) or basis_for(user, episode.child)
+
+
+def access_episode(
+    *, request: HttpRequest, pk: Any, action: str = "missing.episode_viewed", purpose: str = ""
+) -> tuple[Episode, Basis]:
+    """The one way to fetch an episode for a user: missing and out-of-scope episodes raise
+    the same not-found and the attempt is audited as denied; a read is audited with its
+    basis."""
+    user = request.user
+    episode = (
+        Episode.objects.select_related(
+            "child", "police_risk_grade", "ssda903_type", "reported_by", "closed_by"
+        )
+        .filter(pk=pk)
+        .first()
+        if is_uuid(pk)
+        else None
+    )
+    basis = episode_basis(user, episode) if episode is not None else None
+    if episode is None or basis is None:
+        record_denied(request=request, model=Episode, object_id=str(pk), action=action)
+        raise Http404
+    record_read(request=request, record=episode, action=action, basis=basis, purpose=purpose)
+    return episode, basis
 
 
 @dataclass(frozen=True)

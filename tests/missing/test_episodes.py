@@ -301,6 +301,7 @@ def test_each_step_writes_the_chronology_and_the_audit_trail(
         .values_list("action", flat=True)
     )
     assert actions == [
+        "record.involvement_added",  # the reporter follows the episode
         "missing.reported",
         "missing.returned",
         "missing.interview_completed",

@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lantern.access.audit import audit_record
+from lantern.access.models import InvolvementKind
+from lantern.access.services import involvement_add
 from lantern.accounts.models import User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import EntryKind, Significance
@@ -203,6 +205,14 @@ def episode_report(
             graded_at=reported_at,
             actor=actor,
         )
+        # The reporter follows the episode they reported (a carer or school sees the return).
+        involvement_add(
+            actor=actor,
+            record=episode,
+            kind=InvolvementKind.REFERRER,
+            user=actor,
+            request=request,
+        )
         audit_record(
             action="missing.reported",
             request=request,
@@ -349,6 +359,17 @@ def episode_record_return(
         )
         interview.full_clean()
         interview.save()
+        # The provider's teams are involved, so their workers see the episode they offer the
+        # interview for (and nothing else of the child's unless their scope allows it).
+        if provider is not None:
+            for team in provider.agency.teams.filter(is_active=True):
+                involvement_add(
+                    actor=actor,
+                    record=episode,
+                    kind=InvolvementKind.ALLOCATED_TEAM,
+                    team=team,
+                    request=request,
+                )
         audit_record(
             action="missing.returned",
             request=request,
