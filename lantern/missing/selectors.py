@@ -28,7 +28,7 @@ from lantern.people.models import Flag, Person
 WINDOWS = (30, 90, 365)
 
 
-def _hidden_children(user: Any) -> QuerySet[Restriction]:
+def _hidden_children(user: Any) -> QuerySet[Restriction, Any]:
     """The object ids of restricted people records the user is not named on."""
     return (
         Restriction.objects.filter(
