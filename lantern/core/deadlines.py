@@ -241,6 +241,17 @@ def describe_working_time(duration: timedelta) -> str:
     return first + "".join(f" and {_plural(c, w)}" for c, w in shown[1:])
 
 
+def describe_elapsed(duration: timedelta) -> str:
+    """'2 days and 3 hours', '5 hours and 20 minutes', '20 minutes': real time, every hour of
+    the day counted."""
+    minutes_total = int(abs(duration).total_seconds() // 60)
+    days, rest = divmod(minutes_total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    shown = [(count, word) for count, word in parts if count][:2] or [(0, "minute")]
+    return " and ".join(_plural(c, w) for c, w in shown)
+
+
 def format_moment(moment: datetime, *, today: date | None = None) -> str:
     """'Mon 30 Nov, 15:00' (with the year when it is not this year's)."""
     local = _local(moment)
@@ -279,3 +290,22 @@ def clock(due: datetime, now: datetime | None = None) -> Clock:
     if left < working_day_length():
         return Clock("on_time", due, left, f"Due in {describe_working_time(left)}")
     return Clock("on_time", due, left, f"Due {format_moment(due, today=now.date())}")
+
+
+def elapsed_clock(due: datetime, now: datetime | None = None) -> Clock:
+    """A deadline in real hours (the 72-hour return interview): how long is left or how late
+    it is, in elapsed time, measured in UTC so a clock change neither adds nor loses an hour.
+    "Due soon" within the last 12 hours."""
+    now = now or timezone.now()
+    left = due.astimezone(UTC) - now.astimezone(UTC)
+    if left < timedelta(0):
+        if -left < timedelta(minutes=1):
+            return Clock("overdue", due, left, f"Overdue since {format_moment(due)}")
+        return Clock("overdue", due, left, f"Overdue by {describe_elapsed(left)}")
+    if left < timedelta(minutes=1):
+        return Clock("due_soon", due, left, "Due now")
+    state: Literal["due_soon", "on_time"] = "due_soon" if left <= ELAPSED_DUE_SOON else "on_time"
+    return Clock(state, due, left, f"{describe_elapsed(left)} left")
+
+
+ELAPSED_DUE_SOON = timedelta(hours=12)

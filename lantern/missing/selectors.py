@@ -10,7 +10,7 @@ only by those named on the child's restriction."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,11 +18,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from lantern.access.audit import record_denied, record_read
+from lantern.access.handling import handlings_open_to
 from lantern.access.models import Restriction
 from lantern.access.scopes import Basis, basis_for, is_uuid, visible_filter
 from lantern.accounts.models import Agency
-from lantern.core.deadlines import Clock, clock, due_at
-from lantern.missing.models import Episode, ReturnInterview
+from lantern.accounts.roles import RoleCode
+from lantern.core.deadlines import Clock, describe_elapsed, due_at, elapsed_clock
+from lantern.missing.models import Episode, EpisodeStatus, InterviewLead, ReturnInterview
 from lantern.people.models import Flag, Person
 
 WINDOWS = (30, 90, 365)
@@ -168,19 +170,148 @@ class QueueRow:
     clock: Clock
 
 
-def interview_queue(provider_agency: Agency, now: datetime) -> list[QueueRow]:
-    """Returned episodes routed to this provider whose interview is not yet recorded, with the
-    72-hour clock; the earliest due (so the overdue) first. One query."""
-    interviews = (
-        ReturnInterview.objects.filter(provider=provider_agency, completed_at__isnull=True)
-        .select_related("episode", "episode__child", "episode__police_risk_grade")
-        .order_by("episode__interview_due_at", "episode__returned_at")
+def interview_queue(user: Any, now: datetime, *, provider: Agency | None = None) -> list[QueueRow]:
+    """Returned episodes whose interview is not yet recorded, with the 72-hour clock in
+    elapsed time; the earliest due (so the overdue) first. A return interview worker sees their
+    own agency's; a coordinator sees every provider's (or one, with `provider`), and those no
+    provider was configured for. Within the user's scope. One query."""
+    interviews = ReturnInterview.objects.filter(
+        completed_at__isnull=True, episode__in=visible_episodes(user).values("pk")
     )
+    if not user.has_role(RoleCode.MISSING_COORDINATOR):
+        interviews = interviews.filter(provider_id=user.agency_id)
+    elif provider is not None:
+        interviews = interviews.filter(provider=provider)
+    interviews = interviews.select_related(
+        "episode", "episode__child", "episode__police_risk_grade", "provider"
+    ).order_by("episode__interview_due_at", "episode__returned_at")
     return [
-        QueueRow(episode=i.episode, interview=i, clock=clock(i.episode.interview_due_at, now))
+        QueueRow(
+            episode=i.episode, interview=i, clock=elapsed_clock(i.episode.interview_due_at, now)
+        )
         for i in interviews
         if i.episode.interview_due_at is not None
     ]
+
+
+GRADE_ORDER = {"high": 0, "medium": 1, "low": 2, "very_low": 3, "no_apparent_risk_absent": 4}
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    episode: Episode
+    clock: Clock | None  # the interview's clock, once returned
+    missing_for: str  # while open: how long since last seen
+    escalated: bool  # open beyond the escalation limit
+    new: bool  # reported since the viewer opened the page
+
+
+@dataclass(frozen=True)
+class Board:
+    missing: list[BoardRow]
+    awaiting_interview: list[BoardRow]
+    awaiting_oversight: list[BoardRow]
+    closed_recently: list[BoardRow]
+    as_of: datetime
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "missing": len(self.missing),
+            "awaiting_interview": len(self.awaiting_interview),
+            "overdue": sum(
+                1 for r in self.awaiting_interview if r.clock and r.clock.state == "overdue"
+            ),
+            "awaiting_oversight": len(self.awaiting_oversight),
+        }
+
+
+RECENT = timedelta(days=7)
+
+
+def coordinator_board(user: Any, now: datetime, *, since: datetime | None = None) -> Board:
+    """The coordinator's live picture: children missing now (ungraded and high risk first,
+    then the longest missing), returned children awaiting their interview (by its clock),
+    interviews done awaiting a manager's oversight, and what closed in the last week. Within
+    the user's scope; a fixed number of queries whatever the rows."""
+    rows = list(
+        visible_episodes(user)
+        .filter(
+            ~Q(status=EpisodeStatus.CLOSED) | Q(closed_at__gte=now - RECENT),
+        )
+        .select_related("child", "police_risk_grade", "ssda903_type", "interview__provider")
+        .order_by("last_seen_at")
+    )
+    def row(episode: Episode) -> BoardRow:
+        open_for = now.astimezone(UTC) - episode.last_seen_at.astimezone(UTC)
+        interview_due = episode.interview_due_at
+        return BoardRow(
+            episode=episode,
+            clock=elapsed_clock(interview_due, now)
+            if interview_due and not episode.is_open
+            else None,
+            missing_for=describe_elapsed(open_for),
+            escalated=episode.is_open
+            and due_at(episode.last_seen_at, "missing_open_escalation") <= now,
+            new=since is not None and episode.created_at > since,
+        )
+
+    def grade_rank(episode: Episode) -> int:
+        grade = episode.police_risk_grade
+        return -1 if grade is None else GRADE_ORDER.get(grade.code, 5)
+
+    missing = sorted((e for e in rows if e.is_open), key=lambda e: (grade_rank(e), e.last_seen_at))
+    awaiting = sorted(
+        (e for e in rows if e.status == EpisodeStatus.RETURNED),
+        key=lambda e: (e.interview_due_at or now, e.returned_at or now),
+    )
+    oversight = [e for e in rows if e.status == EpisodeStatus.INTERVIEW_DONE]
+    closed = sorted(
+        (e for e in rows if e.status == EpisodeStatus.CLOSED),
+        key=lambda e: e.closed_at or now,
+        reverse=True,
+    )
+    return Board(
+        missing=[row(e) for e in missing],
+        awaiting_interview=[row(e) for e in awaiting],
+        awaiting_oversight=[row(e) for e in oversight],
+        closed_recently=[row(e) for e in closed],
+        as_of=now,
+    )
+
+
+def child_episodes(user: Any, child: Person) -> list[Episode]:
+    """A child's episodes the user may see, newest first, with their interviews."""
+    return list(
+        visible_episodes(user)
+        .filter(child=child)
+        .select_related("police_risk_grade", "ssda903_type", "interview__outcome")
+        .order_by("-last_seen_at")
+    )
+
+
+def episodes_reported_by(user: Any) -> list[Episode]:
+    """What this user reported, newest first (a carer or school follows their reports)."""
+    return list(
+        visible_episodes(user)
+        .filter(reported_by=user)
+        .select_related("child", "police_risk_grade")
+        .order_by("-reported_at")[:100]
+    )
+
+
+def leads_for_review(user: Any, *, status: str = "new") -> list[InterviewLead]:
+    """People and places named in return interviews, for the analyst: only those whose
+    handling the user's agency may see, of episodes in their scope."""
+    return list(
+        InterviewLead.objects.filter(
+            status=status,
+            handling__in=handlings_open_to(user),
+            interview__episode__in=visible_episodes(user).values("pk"),
+        )
+        .select_related("interview__episode__child", "created_by", "reviewed_by")
+        .order_by("created_at" if status == "new" else "-reviewed_at")[:200]
+    )
 
 
 def episodes_open_beyond(limit_key: str, now: datetime) -> list[Episode]:

@@ -14,7 +14,7 @@ from lantern.missing.selectors import episodes_open_beyond, interview_queue, pre
 from lantern.missing.services import interview_attempt_log, interview_complete
 from lantern.people.models import Flag
 from tests.access.factories import person
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, TeamFactory
 from tests.missing.factories import at, frozen, in_care, missing_type, outcome, report, returned
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,8 @@ def officer(make_user: Any) -> Any:
 def providers() -> dict[str, Any]:
     care = AgencyFactory(name="Harbour Children's Charity")
     home = AgencyFactory(name="Runaway Helpline Fenbridge")
+    TeamFactory(agency=care, name="Return interviews")
+    TeamFactory(agency=home, name="Return home interviews")
     InterviewProvider.objects.create(category=ChildCategory.IN_CARE, agency=care)
     InterviewProvider.objects.create(category=ChildCategory.MISSING_FROM_HOME, agency=home)
     return {"care": care, "home": home}
@@ -93,11 +95,23 @@ def test_the_queue_shows_the_overdue_first_and_leaves_out_completed_interviews(
     )
     returned(officer, elsewhere, at=at(2026, 11, 20, 9, 0))
     monday = at(2026, 11, 23, 12, 0)
-    rows = interview_queue(providers["home"], monday)
+    worker = make_user("return_interview_worker", agency=providers["home"])
+    worker.teams.add(providers["home"].teams.get())
+    with frozen(monday):
+        rows = interview_queue(worker, monday)
     assert [row.episode.child.given_names for row in rows] == ["Bo", "Ada", "Cy"]
-    assert [row.clock.state for row in rows] == ["overdue", "on_time", "on_time"]
-    assert rows[0].clock.label == "Overdue by 3 working hours"
+    assert [row.clock.state for row in rows] == ["overdue", "due_soon", "on_time"]
+    # Elapsed time, every hour counted (the weekend too): due Sun 09:00, now Mon 12:00.
+    assert rows[0].clock.label == "Overdue by 1 day and 3 hours"
+    assert rows[1].clock.label == "6 hours left"
     assert rows[1].clock.due == at(2026, 11, 23, 18, 0)
+    # Another provider's worker sees none of them; the coordinator sees every provider's.
+    other = make_user("return_interview_worker", agency=providers["care"])
+    other.teams.add(providers["care"].teams.get())
+    with frozen(monday):
+        assert [r.episode.child.given_names for r in interview_queue(other, monday)] == ["Eve"]
+        coordinator = make_user("missing_coordinator")
+        assert len(interview_queue(coordinator, monday)) == 4
 
 
 def in_care_child(actor: Any) -> Any:

@@ -6,7 +6,15 @@ from lantern.missing.models.episode import (
     MissingFrom,
     RiskGrading,
 )
-from lantern.missing.models.interview import AttemptMethod, InterviewAttempt, ReturnInterview
+from lantern.missing.models.interview import (
+    AttemptMethod,
+    InterviewAttempt,
+    InterviewLead,
+    LeadHandling,
+    LeadKind,
+    LeadStatus,
+    ReturnInterview,
+)
 
 __all__ = [
     "AttemptMethod",
@@ -14,7 +22,11 @@ __all__ = [
     "Episode",
     "EpisodeStatus",
     "InterviewAttempt",
+    "InterviewLead",
     "InterviewProvider",
+    "LeadHandling",
+    "LeadKind",
+    "LeadStatus",
     "MissingFrom",
     "ReturnInterview",
     "RiskGrading",

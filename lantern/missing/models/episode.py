@@ -79,10 +79,15 @@ class Episode(LanternModel):
     description = models.TextField("Description of the child", blank=True)
     clothing = models.TextField("What they were wearing", blank=True)
     police_reference = models.CharField(max_length=60, blank=True)
+    # Blank until the police grade it: a carer or a school reporting a child missing may not
+    # know the grade yet, and must not be stopped from reporting. The coordinator's queue shows
+    # ungraded episodes first.
     police_risk_grade = models.ForeignKey(
         Code,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         limit_choices_to={"code_list__key": "missing_risk_grade"},
     )
     ssda903_type = models.ForeignKey(

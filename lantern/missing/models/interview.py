@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lantern.access.handling import Handling
 from lantern.core.history import track_history
 from lantern.core.models import Code, LanternModel
 from lantern.missing.models.episode import Episode
@@ -97,3 +98,60 @@ class InterviewAttempt(LanternModel):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} at {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class LeadKind(models.TextChoices):
+    PERSON = "person", "A person"
+    PLACE = "place", "A place or address"
+    VEHICLE = "vehicle", "A vehicle"
+    PHONE = "phone", "A phone number or online account"
+    OTHER = "other", "Something else"
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", "New"
+    TAKEN = "taken", "Taken into intelligence"
+    NOT_TAKEN = "not_taken", "Not taken further"
+
+
+class LeadHandling(models.TextChoices):
+    OPEN = Handling.OPEN.value, "Any professional who may see the young person"
+    POLICE_ONLY = Handling.POLICE_ONLY.value, "Police only"
+
+
+@track_history()
+class InterviewLead(LanternModel):
+    """A person, place, vehicle or number a young person named in their return interview:
+    candidate intelligence for the analyst, with the handling the interviewer set (a child's
+    disclosure may be for the police only). The analyst takes it into intelligence or records
+    why not; either way it stays with the interview."""
+
+    interview = models.ForeignKey(ReturnInterview, on_delete=models.PROTECT, related_name="leads")
+    kind = models.CharField(max_length=16, choices=LeadKind.choices)
+    description = models.TextField(help_text="What the young person said about them.")
+    handling = models.CharField(
+        max_length=16, choices=LeadHandling.choices, default=LeadHandling.OPEN
+    )
+    status = models.CharField(max_length=16, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "created_at"], name="missing_lead_status")
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=~Q(description=""), name="missing_lead_described"),
+            models.CheckConstraint(
+                condition=Q(status="new") | (Q(reviewed_at__isnull=False) & ~Q(review_note="")),
+                name="missing_lead_reviewed_with_note",
+                violation_error_message="Say what you did with it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} named in {self.interview}"

@@ -6,9 +6,15 @@ from lantern.missing.services.episodes import (
     interview_provider_for,
     looked_after_on,
 )
-from lantern.missing.services.interviews import interview_attempt_log, interview_complete
+from lantern.missing.services.interviews import (
+    NamedInInterview,
+    interview_attempt_log,
+    interview_complete,
+    lead_review,
+)
 
 __all__ = [
+    "NamedInInterview",
     "episode_close",
     "episode_grade",
     "episode_record_return",
@@ -16,5 +22,6 @@ __all__ = [
     "interview_attempt_log",
     "interview_complete",
     "interview_provider_for",
+    "lead_review",
     "looked_after_on",
 ]

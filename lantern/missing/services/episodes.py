@@ -92,8 +92,8 @@ def episode_report(
     reported_at: datetime,
     last_seen_at: datetime,
     missing_from: str,
-    risk_grade: Code,
-    grading_sources: str,
+    risk_grade: Code | None = None,
+    grading_sources: str = "",
     noticed_at: datetime | None = None,
     reporter_name: str = "",
     reporter_relationship: str = "",
@@ -106,8 +106,9 @@ def episode_report(
 ) -> Episode:
     """Report a child missing. Refuses a time in the future or out of order, a child not yet
     born when last seen, and a period that overlaps another episode of the same child or starts
-    while one is still open (DfE rules 574 and 586); requires the police risk grade from the
-    current list with the sources it was based on; the SSDA903 type only for a child in care.
+    while one is still open (DfE rules 574 and 586); the police risk grade, when known, from
+    the current list with the sources it was based on (a carer or school reporting may not
+    know it yet: the police grade it later); the SSDA903 type only for a child in care.
     Stamps a reference and records the first grading."""
     errors: dict[str, str] = {}
     for field, moment, label in (
@@ -125,7 +126,7 @@ def episode_report(
         )
     if missing_from not in MissingFrom.values:
         errors["missing_from"] = "Say where the young person went missing from."
-    if not grading_sources.strip():
+    if risk_grade is not None and not grading_sources.strip():
         errors["grading_sources"] = (
             "Record every source of information used for the risk grade, and who supplied it."
         )
@@ -143,7 +144,8 @@ def episode_report(
         )
     if errors:
         raise ValidationError(errors)
-    _current_grade(risk_grade, _local_day(reported_at))
+    if risk_grade is not None:
+        _current_grade(risk_grade, _local_day(reported_at))
     with transaction.atomic():
         # Serialise reports for one child so two at once cannot both pass the overlap check.
         Person.objects.select_for_update().filter(pk=child.pk).first()
@@ -198,13 +200,14 @@ def episode_report(
             raise ValidationError(
                 {"last_seen_at": "This child already has an open missing episode."}
             ) from error
-        _grading(
-            episode=episode,
-            grade=risk_grade,
-            sources=grading_sources,
-            graded_at=reported_at,
-            actor=actor,
-        )
+        if risk_grade is not None:
+            _grading(
+                episode=episode,
+                grade=risk_grade,
+                sources=grading_sources,
+                graded_at=reported_at,
+                actor=actor,
+            )
         # The reporter follows the episode they reported (a carer or school sees the return).
         involvement_add(
             actor=actor,
@@ -218,18 +221,19 @@ def episode_report(
             request=request,
             actor=actor,
             obj=episode,
-            detail={"child": str(child.pk), "grade": risk_grade.code},
+            detail={"child": str(child.pk), "grade": risk_grade.code if risk_grade else ""},
         )
         chronology_append(
             person=child,
             kind=EntryKind.MISSING,
             summary=f"Reported missing from {episode.get_missing_from_display().lower()} "
-            f"({episode.reference}), {risk_grade.label.lower()}",
+            f"({episode.reference}), "
+            + (risk_grade.label.lower() if risk_grade else "not yet graded by the police"),
             detail=episode.circumstances,
             occurred_at=last_seen_at,
             author=actor,
             significance=Significance.SIGNIFICANT
-            if risk_grade.code in {"medium", "high"}
+            if risk_grade is None or risk_grade.code in {"medium", "high"}
             else Significance.ROUTINE,
             link=episode,
             request=request,
@@ -270,13 +274,15 @@ def episode_grade(
             request=request,
             actor=actor,
             obj=episode,
-            detail={"from": before.code, "to": grade.code},
+            detail={"from": before.code if before else "", "to": grade.code},
         )
         chronology_append(
             person=episode.child,
             kind=EntryKind.MISSING,
             summary=f"Risk grade for {episode.reference} changed from {before.label.lower()} "
-            f"to {grade.label.lower()}",
+            f"to {grade.label.lower()}"
+            if before
+            else f"Risk grade for {episode.reference}: {grade.label.lower()}",
             detail=grading.sources,
             occurred_at=graded_at,
             author=actor,

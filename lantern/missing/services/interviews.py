@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -20,6 +22,10 @@ from lantern.missing.models import (
     Episode,
     EpisodeStatus,
     InterviewAttempt,
+    InterviewLead,
+    LeadHandling,
+    LeadKind,
+    LeadStatus,
     ReturnInterview,
 )
 from lantern.missing.services.episodes import _not_future
@@ -27,6 +33,16 @@ from lantern.people.services import voice_record
 
 OUTCOMES = "return_interview_outcome"
 DECLINED = "offered_declined"
+
+
+@dataclass(frozen=True)
+class NamedInInterview:
+    """A person, place, vehicle or number the young person named, as the interviewer records
+    it, with the handling they set."""
+
+    kind: str
+    description: str
+    handling: str = LeadHandling.OPEN
 
 
 def _interview(episode: Episode) -> ReturnInterview:
@@ -115,10 +131,13 @@ def interview_complete(
     carer_information: str = "",
     child_words: str = "",
     wishes_and_feelings: str = "",
+    named: Sequence[NamedInInterview] = (),
 ) -> ReturnInterview:
     """Record the interview and its outcome (required, from the current outcome list). When
     the young person declined, what their carers said or why that was not possible is required
-    instead. The young person's own words, when given, go to their record as their voice."""
+    instead. The young person's own words, when given, go to their record as their voice; the
+    people and places they named become candidate intelligence for the analyst, handled as the
+    interviewer set."""
     interview = _interview(episode)
     completed_at = completed_at or timezone.now()
     if (
@@ -137,6 +156,11 @@ def interview_complete(
                 "said, or why they could not be asked."
             }
         )
+    for item in named:
+        if item.kind not in LeadKind.values or item.handling not in LeadHandling.values:
+            raise ValidationError({"named": "Say what each thing named is and who may see it."})
+        if not item.description.strip():
+            raise ValidationError({"named": "Describe each person or place named."})
     _not_future("completed_at", completed_at, "The time of the interview")
     if episode.returned_at and completed_at < episode.returned_at:
         raise ValidationError(
@@ -165,6 +189,17 @@ def interview_complete(
         )
         if episode.status == EpisodeStatus.RETURNED:
             apply_changes(episode, changes={"status": EpisodeStatus.INTERVIEW_DONE}, actor=actor)
+        for item in named:
+            lead = InterviewLead(
+                interview=interview,
+                kind=item.kind,
+                description=item.description.strip(),
+                handling=item.handling,
+                created_by=actor,
+                modified_by=actor,
+            )
+            lead.full_clean()
+            lead.save()
         if child_words.strip():
             voice_record(
                 request=request,
@@ -180,7 +215,7 @@ def interview_complete(
             request=request,
             actor=actor,
             obj=episode,
-            detail={"outcome": outcome.code, "changed": sorted(changed)},
+            detail={"outcome": outcome.code, "changed": sorted(changed), "named": len(named)},
         )
         chronology_append(
             person=episode.child,
@@ -198,3 +233,40 @@ def interview_complete(
             request=request,
         )
     return interview
+
+
+def lead_review(
+    *,
+    request: HttpRequest | None,
+    actor: User,
+    lead: InterviewLead,
+    status: str,
+    note: str,
+) -> InterviewLead:
+    """The analyst takes a person or place named in a return interview into intelligence, or
+    records why not. Either way the note says what was done."""
+    if status not in {LeadStatus.TAKEN, LeadStatus.NOT_TAKEN}:
+        raise ValidationError({"status": "Say whether you took it into intelligence."})
+    if not note.strip():
+        raise ValidationError({"note": "Say what you did with it, or why not."})
+    if lead.status != LeadStatus.NEW:
+        raise ValidationError("This has already been reviewed.")
+    with transaction.atomic():
+        apply_changes(
+            lead,
+            changes={
+                "status": status,
+                "reviewed_at": timezone.now(),
+                "reviewed_by": actor,
+                "review_note": note.strip(),
+            },
+            actor=actor,
+        )
+        audit_record(
+            action="missing.lead_reviewed",
+            request=request,
+            actor=actor,
+            obj=lead,
+            detail={"status": status, "episode": str(lead.interview.episode_id)},
+        )
+    return lead
