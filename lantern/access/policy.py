@@ -157,6 +157,13 @@ POLICY: dict[str, Rule] = {
     # Return interviews: each provider's queue and record.
     "missing.interviews": Rule(Stage.VERIFIED, roles=INTERVIEWERS, personal_data=True),
     "missing.interview": Rule(Stage.VERIFIED, roles=INTERVIEWERS, personal_data=True),
+    # People and places named in return interviews: candidate intelligence for the analysts
+    # (and the coordinators who act on it), within the handling each was given.
+    "missing.leads": Rule(
+        Stage.VERIFIED,
+        roles=MISSING_LEADS | {RoleCode.INTELLIGENCE_ANALYST},
+        personal_data=True,
+    ),
     # Who provides interviews for which children, and the rules that start strategy
     # meetings: partnership configuration.
     "missing.configure": Rule(

@@ -242,6 +242,7 @@ def coordinator_board(user: Any, now: datetime, *, since: datetime | None = None
         .select_related("child", "police_risk_grade", "ssda903_type", "interview__provider")
         .order_by("last_seen_at")
     )
+
     def row(episode: Episode) -> BoardRow:
         open_for = now.astimezone(UTC) - episode.last_seen_at.astimezone(UTC)
         interview_due = episode.interview_due_at

@@ -15,6 +15,8 @@ from lantern.access.models import AuditEvent, Restriction
 from lantern.access.policy import action_of, rule_for
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
+from lantern.core.models import Code
+from lantern.missing.models import Episode, InterviewLead, ReturnInterview
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -84,6 +86,18 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "referrals:strategy-new": ("", ["referral.viewed"]),
     "referrals:enquiry-edit": ("", ["referral.viewed"]),
     "referrals:assessment-completed": ("", ["referral.viewed"]),
+    "missing:board": ("", ["missing.board_viewed"]),
+    "missing:report-start": ("", ["missing.reported_listed"]),
+    "missing:report": ("", ["person.viewed"]),
+    "missing:child": ("", ["person.viewed", "missing.child_episodes_viewed"]),
+    "missing:episode": ("", ["missing.episode_viewed"]),
+    "missing:return": ("", ["missing.return_form"]),
+    "missing:grade": ("", ["missing.grade_form"]),
+    "missing:interview": ("", ["missing.interview_form"]),
+    "missing:close": ("", ["missing.close_form"]),
+    "missing:interviews": ("", ["missing.interviews_listed"]),
+    "missing:leads": ("", ["missing.leads_listed"]),
+    "missing:lead": ("", ["missing.lead_viewed"]),
     "assessments:person": ("", ["person.viewed"]),
     "assessments:new": ("", ["person.viewed"]),
     "assessments:assessment": ("", ["person.viewed", "assessment.viewed"]),
@@ -93,6 +107,7 @@ EXTRA_READS = [
     ("people:relationship-new", "?q=Ashby", ["person.viewed", "person.searched"]),
     ("access:report", "?format=csv", ["audit.report_exported"]),
     ("referrals:children", "?q=Ashby", ["referral.viewed", "person.searched"]),
+    ("missing:report-start", "?q=Ashby", ["person.searched", "missing.reported_listed"]),
 ]
 
 
@@ -117,7 +132,9 @@ def test_every_personal_data_route_has_expectations() -> None:
 def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user = make_user("mash_manager", "system_administrator", "auditor", "police_officer")
+    user = make_user(
+        "mash_manager", "system_administrator", "auditor", "police_officer", "missing_coordinator"
+    )
     client = Client()
     client.force_login(user)
     session = client.session
@@ -214,8 +231,51 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         review_due=date(2026, 4, 1),
         assessor=user,
     )
+    grade = Code.objects.in_list("missing_risk_grade").get(code="high")
+    outcome = Code.objects.in_list("return_interview_outcome").get(code="offered_accepted")
+    now = timezone.now()
+
+    def episode(days_ago: int, status: str) -> Episode:
+        seen = now - timedelta(days=days_ago)
+        back = None if status == "reported" else seen + timedelta(hours=8)
+        made = Episode.objects.create(
+            reference=f"MIS-2026-{days_ago:06d}",
+            child=child,
+            status=status,
+            reported_at=seen + timedelta(hours=1),
+            reported_by=user,
+            last_seen_at=seen,
+            missing_from="home",
+            police_risk_grade=grade,
+            returned_at=back,
+            found_where="" if back is None else "x",
+            interview_due_at=None if back is None else back + timedelta(hours=72),
+        )
+        if back is not None:
+            ReturnInterview.objects.create(
+                episode=made,
+                outcome=outcome if status == "interview_done" else None,
+                completed_at=back + timedelta(hours=1) if status == "interview_done" else None,
+                interviewer=user if status == "interview_done" else None,
+            )
+        return made
+
+    done = episode(10, "interview_done")
+    waiting = episode(5, "returned")
+    missing_now = episode(0, "reported")
+    lead = InterviewLead.objects.create(
+        interview=ReturnInterview.objects.get(episode=waiting), kind="place", description="x"
+    )
     on_submitted = {"pk": submitted.pk}
     ids = {
+        "missing:report": {"person": child.pk},
+        "missing:child": {"person": child.pk},
+        "missing:episode": {"pk": missing_now.pk},
+        "missing:return": {"pk": missing_now.pk},
+        "missing:grade": {"pk": missing_now.pk},
+        "missing:interview": {"pk": waiting.pk},
+        "missing:close": {"pk": done.pk},
+        "missing:lead": {"pk": lead.pk},
         "referrals:mine": {},
         "referrals:queue": {},
         "referrals:checks": {},

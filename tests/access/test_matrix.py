@@ -24,7 +24,8 @@ from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
-from lantern.core.models import Notification
+from lantern.core.models import Code, Notification
+from lantern.missing.models import Episode, InterviewLead, ReturnInterview
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -151,6 +152,24 @@ ASSESSORS = {
 INSTRUMENTS = only(RoleCode.PARTNERSHIP_COORDINATOR, RoleCode.SYSTEM_ADMINISTRATOR)
 
 
+MISSING_ALL = PARTNERSHIP | {RoleCode.MISSING_COORDINATOR}
+MISSING_LEADS = {RoleCode.MISSING_COORDINATOR, RoleCode.MASH_MANAGER}
+MISSING_GRADERS = MISSING_LEADS | {RoleCode.POLICE_OFFICER, RoleCode.MASH_TRIAGE_WORKER}
+INTERVIEWERS = {RoleCode.RETURN_INTERVIEW_WORKER, RoleCode.MISSING_COORDINATOR}
+LEADS = MISSING_LEADS | {RoleCode.INTELLIGENCE_ANALYST}
+
+
+def sees_episode(role: str, rel: str) -> bool:
+    """A missing episode: the coordinators and the MASH see them all, anyone else those of a
+    child whose record they may see; a restricted child's only by those named on it (the
+    matrix user never is). The matrix's episodes were reported by the other agency."""
+    return rel != "restricted" and (role in MISSING_ALL or sees(role, rel))
+
+
+def episode_for(roles: set[str]) -> Who:
+    return lambda role, rel: role in roles and sees_episode(role, rel)
+
+
 def assesses(role: str, rel: str) -> bool:
     """Completing an assessment: an assessing role, on a record they may see."""
     return sees(role, rel) and role in ASSESSORS
@@ -223,6 +242,19 @@ SPEC: dict[str, dict[str, Who]] = {
     },
     "people:merge-undo": {"GET": only(RoleCode.MASH_MANAGER), "POST": only(RoleCode.MASH_MANAGER)},
     "people:chronology-export": {"GET": sees},
+    "missing:board": {"GET": only(*MISSING_LEADS)},
+    "missing:report-start": {"GET": everyone},
+    "missing:report": {"GET": sees, "POST": sees},
+    "missing:child": {"GET": sees},
+    "missing:episode": {"GET": sees_episode},
+    "missing:return": {"GET": sees_episode, "POST": sees_episode},
+    "missing:grade": {"GET": episode_for(MISSING_GRADERS), "POST": episode_for(MISSING_GRADERS)},
+    "missing:interview": {"GET": episode_for(INTERVIEWERS), "POST": episode_for(INTERVIEWERS)},
+    "missing:close": {"GET": episode_for(MISSING_LEADS), "POST": episode_for(MISSING_LEADS)},
+    "missing:refer": {"POST": sees_episode},
+    "missing:interviews": {"GET": only(*INTERVIEWERS)},
+    "missing:leads": {"GET": only(*LEADS)},
+    "missing:lead": {"GET": episode_for(LEADS), "POST": episode_for(LEADS)},
     "referrals:mine": {"GET": everyone},
     "referrals:new": {"POST": everyone},
     "referrals:queue": {"GET": MASH},
@@ -415,7 +447,33 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
             started_on=timezone.localdate(),
         )
         referrals[record.pk] = referral
+    episodes = {}
+    leads = {}
+    grade = Code.objects.in_list("missing_risk_grade").get(code="medium")
+    for record in records.values():
+        back = timezone.now() - timedelta(hours=2)
+        episode = Episode.objects.create(
+            reference=f"MIS-2026-{len(episodes):06d}",
+            child=record,
+            status="returned",
+            reported_at=back - timedelta(hours=5),
+            reported_by=stranger,
+            last_seen_at=back - timedelta(hours=6),
+            missing_from="home",
+            police_risk_grade=grade,
+            returned_at=back,
+            found_where="Matrix",
+            interview_due_at=back + timedelta(hours=72),
+        )
+        involve(episode, user=stranger, kind="referrer")
+        interview = ReturnInterview.objects.create(episode=episode)
+        leads[record.pk] = InterviewLead.objects.create(
+            interview=interview, kind="place", description="Matrix"
+        )
+        episodes[record.pk] = episode
     others = {
+        "episodes": episodes,
+        "leads": leads,
         "referrals": referrals,
         "checks": checks,
         "enquiries": enquiries,
@@ -455,6 +513,13 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "administration:user-status": lambda r, o: {"pk": o["user"].pk},
     "administration:user-reset-second-factor": lambda r, o: {"pk": o["user"].pk},
     "access:alert-read": lambda r, o: {"pk": o["alert"].pk},
+    "missing:board": lambda r, o: {},
+    "missing:report-start": lambda r, o: {},
+    "missing:interviews": lambda r, o: {},
+    "missing:leads": lambda r, o: {},
+    "missing:report": lambda r, o: {"person": r.pk},
+    "missing:child": lambda r, o: {"person": r.pk},
+    "missing:lead": lambda r, o: {"pk": o["leads"][r.pk].pk},
     "referrals:mine": lambda r, o: {},
     "referrals:new": lambda r, o: {},
     "referrals:queue": lambda r, o: {},
@@ -482,6 +547,9 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
 def url_for(name: str, record: Person, others: dict[str, Any]) -> str:
     if name in KWARGS:
         return reverse(name, kwargs=KWARGS[name](record, others))
+    if name.startswith("missing:"):
+        # Every other missing route takes the episode of this relationship's child.
+        return reverse(name, kwargs={"pk": others["episodes"][record.pk].pk})
     if name.startswith("referrals:"):
         # Every other referral route takes the referral about this relationship's child.
         return reverse(name, kwargs={"pk": others["referrals"][record.pk].pk})

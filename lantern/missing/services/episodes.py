@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -453,3 +454,42 @@ def episode_close(
             request=request,
         )
     return episode
+
+
+def episode_refer(*, request: HttpRequest | None, actor: User, episode: Episode) -> Any:
+    """Start a referral to the MASH from what the young person's return revealed, in one step:
+    a draft referral owned by `actor` with the child on it and the injuries or disclosures as
+    what happened, for them to finish and send (the front door's own checks apply)."""
+    from lantern.referrals.services import (  # noqa: PLC0415 - the front door's public services
+        referral_child_add,
+        referral_details_save,
+        referral_start,
+    )
+
+    if not episode.injuries_or_disclosures.strip():
+        raise ValidationError("There are no injuries or disclosures recorded to refer.")
+    returned = timezone.localtime(episode.returned_at) if episode.returned_at else None
+    with transaction.atomic():
+        referral = referral_start(request=request, actor=actor)
+        referral_child_add(request=request, actor=actor, referral=referral, person=episode.child)
+        referral_details_save(
+            request=request,
+            actor=actor,
+            referral=referral,
+            details={
+                "what_happened": (
+                    f"On return from missing episode {episode.reference}"
+                    + (f" ({returned:%-d %B %Y %H:%M})" if returned else "")
+                    + f": {episode.injuries_or_disclosures}"
+                ),
+            },
+            indicators=[],
+        )
+        audit_record(
+            action="missing.referral_started",
+            request=request,
+            actor=actor,
+            obj=episode,
+            detail={"referral": str(referral.pk)},
+        )
+    return referral
