@@ -7,15 +7,27 @@ from lantern.missing.models.episode import (
     RiskGrading,
 )
 from lantern.missing.models.interview import AttemptMethod, InterviewAttempt, ReturnInterview
+from lantern.missing.models.rules import (
+    FiringMoment,
+    MissingRule,
+    RuleFiring,
+    RuleKind,
+    RuleMoment,
+)
 
 __all__ = [
     "AttemptMethod",
     "ChildCategory",
     "Episode",
     "EpisodeStatus",
+    "FiringMoment",
     "InterviewAttempt",
     "InterviewProvider",
     "MissingFrom",
+    "MissingRule",
     "ReturnInterview",
     "RiskGrading",
+    "RuleFiring",
+    "RuleKind",
+    "RuleMoment",
 ]

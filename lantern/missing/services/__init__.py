@@ -7,6 +7,12 @@ from lantern.missing.services.episodes import (
     looked_after_on,
 )
 from lantern.missing.services.interviews import interview_attempt_log, interview_complete
+from lantern.missing.services.rules import (
+    parameter_errors,
+    rule_edit,
+    rules_escalate,
+    rules_evaluate,
+)
 
 __all__ = [
     "episode_close",
@@ -17,4 +23,8 @@ __all__ = [
     "interview_complete",
     "interview_provider_for",
     "looked_after_on",
+    "parameter_errors",
+    "rule_edit",
+    "rules_escalate",
+    "rules_evaluate",
 ]

@@ -32,6 +32,7 @@ from lantern.missing.models import (
     ReturnInterview,
     RiskGrading,
 )
+from lantern.missing.services.rules import rules_evaluate
 from lantern.people.models import LegalStatus, LegalStatusKind, Person, in_force
 
 RISK_GRADES = "missing_risk_grade"
@@ -234,6 +235,7 @@ def episode_report(
             link=episode,
             request=request,
         )
+        rules_evaluate(episode=episode, moment="reported", actor=actor, request=request)
     return episode
 
 
@@ -446,4 +448,5 @@ def episode_close(
             link=episode,
             request=request,
         )
+        rules_evaluate(episode=episode, moment="closed", actor=actor, request=request)
     return episode
