@@ -74,7 +74,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     fired (figures only; the firings page shows the children the user may see)."""
     rules = current_rules()
     stats: dict[str, dict[str, Any]] = {
-        row["rule_key"]: row
+        row["rule_key"]: dict(row)
         for row in RuleFiring.objects.values("rule_key").annotate(
             fired=Count("id"), last=Max("fired_at")
         )

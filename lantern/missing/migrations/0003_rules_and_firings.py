@@ -9,9 +9,9 @@ import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
 import uuid
+from datetime import UTC, datetime
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
 
 
 STRATEGY = "Hold a missing strategy meeting"
@@ -77,7 +77,8 @@ DEFAULT_RULES = [
 
 def load_rules(apps, schema_editor):
     MissingRule = apps.get_model("missing", "MissingRule")
-    now = timezone.now()
+    # In use from the start of 2026 (so an edit made at any later time closes it in order).
+    since = datetime(2026, 1, 1, tzinfo=UTC)
     for rule in DEFAULT_RULES:
         MissingRule.objects.update_or_create(
             key=rule["key"],
@@ -85,7 +86,7 @@ def load_rules(apps, schema_editor):
             defaults={
                 **{k: v for k, v in rule.items() if k != "key"},
                 "owner_role": "missing_coordinator",
-                "valid_from": now,
+                "valid_from": since,
             },
         )
 
