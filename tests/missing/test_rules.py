@@ -32,7 +32,7 @@ from lantern.people.models import Flag, Person, Relationship
 from tests.access.factories import involve, person
 from tests.conftest import sign_in
 from tests.factories import TeamFactory
-from tests.missing.factories import LONDON, at, frozen, grade, outcome, report, returned
+from tests.missing.factories import at, frozen, grade, outcome, report, returned
 
 pytestmark = pytest.mark.django_db
 
@@ -95,27 +95,33 @@ def test_three_episodes_within_89_days_fire_the_repeat_rule(
     assert fired("repeat_missing") == []  # two are not enough
     third = episode_of(officer, child, at(2026, 10, 29, 20, 0))  # 89 days after the first
     (firing,) = fired("repeat_missing")
-    assert firing.episode == third and firing.child == child
-    assert firing.rule.number == 1 and firing.moment == "reported"
+    assert firing.episode == third
+    assert firing.child == child
+    assert firing.rule.number == 1
+    assert firing.moment == "reported"
     assert firing.why == (
         f"3 episodes in the last 90 days: {first.reference}, {second.reference}, {third.reference}"
     )
     # The task: the missing coordinators', due 5 working days after it fired.
     task = firing.task
     assert task.title == f"Hold a missing strategy meeting ({third.reference})"
-    assert task.owner_role == "missing_coordinator" and task.status == TaskStatus.OPEN
+    assert task.owner_role == "missing_coordinator"
+    assert task.status == TaskStatus.OPEN
     fired_at = third.reported_at + timedelta(minutes=1)
     assert task.due_at == add_working_hours(fired_at, 5 * working_day_length())
-    assert task.person == child and task.object_id == third.pk
+    assert task.person == child
+    assert task.object_id == third.pk
     assert Notification.objects.filter(user=coordinator, link="/missing/tasks/").count() == 1
     entry = ChronologyEntry.objects.get(person=child, summary__startswith="Missing rule")
     assert entry.summary == (
         f"Missing rule: 3 or more episodes in 90 days ({third.reference}) — hold a missing "
         "strategy meeting due by Thu 5 Nov 2026, 17:00"  # 5 working days from Fri 09:00
     )
-    assert entry.significance == "significant" and entry.detail == firing.why
+    assert entry.significance == "significant"
+    assert entry.detail == firing.why
     event = AuditEvent.objects.get(action="missing.rule_fired")
-    assert event.detail["rule"] == "repeat_missing" and event.detail["version"] == 1
+    assert event.detail["rule"] == "repeat_missing"
+    assert event.detail["version"] == 1
 
 
 def test_three_episodes_across_91_days_do_not_fire(officer: Any, child: Person) -> None:
@@ -223,7 +229,7 @@ def test_found_with_an_adult_associate_fires_at_close(
 
 
 @pytest.mark.parametrize(
-    ("born", "returned_with", "kind"),
+    "case",
     [
         (date(2009, 1, 1), "Dean Carter", "associate"),  # 17 on the day: not an adult
         (date(1996, 3, 3), "Dean and a friend", "associate"),  # not his full name
@@ -232,14 +238,9 @@ def test_found_with_an_adult_associate_fires_at_close(
     ],
 )
 def test_found_with_someone_else_does_not_fire(
-    officer: Any,
-    coordinator: Any,
-    child: Person,
-    make_user: Any,
-    born: date,
-    returned_with: str,
-    kind: str,
+    officer: Any, coordinator: Any, child: Person, make_user: Any, case: tuple[date, str, str]
 ) -> None:
+    born, returned_with, kind = case
     _associate(child, born, kind)
     episode = episode_of(officer, child, at(2026, 11, 2, 20, 0))
     returned(officer, episode, at=at(2026, 11, 3, 8, 0), returned_with=returned_with)
@@ -258,7 +259,8 @@ def test_escalation_over_a_weekend_counts_real_hours_once(
         assert rules_escalate() == []
     with frozen(at(2026, 11, 21, 18, 0)):  # Saturday: 24 hours, weekend or not
         (firing,) = rules_escalate()
-    assert firing.episode == episode and firing.moment == "still_open"
+    assert firing.episode == episode
+    assert firing.moment == "still_open"
     assert firing.why == (
         "Missing for more than 24 hours: last seen 20 November 2026 18:00, still missing at "
         "21 November 2026 18:00"
@@ -297,7 +299,8 @@ def test_escalation_tells_every_coordinator_even_when_a_team_owns_the_task(
     episode = episode_of(officer, child, at(2026, 11, 20, 18, 0))
     with frozen(at(2026, 11, 21, 18, 0)):
         (firing,) = rules_escalate()
-    assert firing.task.owner_team == team and firing.rule.number == 2
+    assert firing.task.owner_team == team
+    assert firing.rule.number == 2
     assert Notification.objects.get(user=member).subject.startswith("New task: Hold a missing")
     assert Notification.objects.get(user=coordinator).subject == (
         f"Escalation: a young person still missing ({episode.reference})"
@@ -318,7 +321,8 @@ def test_a_long_episode_fires_at_close_and_a_short_one_does_not(
     long = episode_of(officer, child, at(2026, 11, 10, 20, 0), at(2026, 11, 11, 20, 0))
     close(long, coordinator, at(2026, 11, 13, 10, 0), worker)
     (firing,) = fired("missing_over_24_hours")
-    assert firing.episode == long and firing.moment == "closed"
+    assert firing.episode == long
+    assert firing.moment == "closed"
 
 
 # --- Once per episode, versions, broken rules ---------------------------------------------------
@@ -339,13 +343,15 @@ def test_a_rule_fires_once_per_episode_across_its_versions(
             changes={"due_working_days": 2},
             expected_number=1,
         )
-    assert newer.number == 2 and newer.valid_to is None
+    assert newer.number == 2
+    assert newer.valid_to is None
     rule.refresh_from_db()
     assert rule.valid_to == at(2026, 11, 3, 9, 0)
     returned(officer, episode, at=at(2026, 11, 3, 10, 0))
     close(episode, coordinator, at(2026, 11, 5, 10, 0), make_user("return_interview_worker"))
     (still,) = fired("high_risk")
-    assert still.pk == first.pk and still.rule.number == 1  # the old firing keeps version 1
+    assert still.pk == first.pk
+    assert still.rule.number == 1  # the old firing keeps version 1
     # A new episode fires under version 2, with its new deadline.
     later = episode_of(officer, child, at(2026, 11, 20, 20, 0), risk="high")
     (new_firing,) = fired("high_risk", later)
@@ -403,7 +409,8 @@ def test_a_broken_rule_never_stops_a_report(officer: Any, child: Person) -> None
     assert Episode.objects.filter(pk=episode.pk).exists()
     assert fired("high_risk") == []
     failure = AuditEvent.objects.get(action="missing.rule_failed")
-    assert failure.outcome == "failure" and failure.detail["rule"] == "high_risk"
+    assert failure.outcome == "failure"
+    assert failure.detail["rule"] == "high_risk"
 
 
 def test_a_switched_off_rule_does_not_fire(officer: Any, coordinator: Any, child: Person) -> None:
@@ -451,12 +458,14 @@ def test_coordinators_see_the_rules_and_how_often_they_fired(
     page = _signed_in(coordinator).get("/missing/rules/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "3 or more episodes in 90 days" in text and "1 time" in text
+    assert "3 or more episodes in 90 days" in text
+    assert "1 time" in text
     assert "/missing/rules/high_risk/edit/" in text
     # A panel chair reads the figures but cannot edit; a social worker sees neither.
     chair = _signed_in(make_user("panel_chair"))
     chair_page = chair.get("/missing/rules/")
-    assert chair_page.status_code == 200 and "/edit/" not in chair_page.content.decode()
+    assert chair_page.status_code == 200
+    assert "/edit/" not in chair_page.content.decode()
     assert chair.get("/missing/rules/high_risk/edit/").status_code == 403
     assert _signed_in(make_user("social_worker")).get("/missing/rules/").status_code == 403
     assert AuditEvent.objects.filter(action="missing.rules_listed", actor=coordinator).exists()
@@ -467,7 +476,8 @@ def test_editing_a_rule_through_the_page_makes_a_new_version(
 ) -> None:
     client = _signed_in(coordinator)
     page = client.get("/missing/rules/repeat_missing/edit/")
-    assert page.status_code == 200 and 'value="90"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'value="90"' in page.content.decode()
     form = {
         "name": "3 or more episodes in 60 days",
         "enabled": "on",
@@ -494,7 +504,8 @@ def test_editing_a_rule_through_the_page_makes_a_new_version(
     assert {"name", "parameters"} <= set(changed)
     # The same form again, from the now stale version 1, is refused.
     stale = client.post("/missing/rules/repeat_missing/edit/", form | {"name": "Other"})
-    assert stale.status_code == 400 and "newer version" in stale.content.decode()
+    assert stale.status_code == 400
+    assert "newer version" in stale.content.decode()
     # A police officer may not edit the rules.
     officer = _signed_in(make_user("police_officer"))
     assert officer.post("/missing/rules/repeat_missing/edit/", form).status_code == 403
@@ -522,7 +533,9 @@ def test_the_firings_page_shows_what_fired_for_episodes_the_user_may_see(
     page = _signed_in(coordinator).get("/missing/rules/firings/")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Rowan Ashby" in text and episode.reference in text and "Police risk grade" in text
+    assert "Rowan Ashby" in text
+    assert episode.reference in text
+    assert "Police risk grade" in text
     assert "Moreno" not in text  # restricted: only those named on the restriction
     event = AuditEvent.objects.get(action="missing.rule_firings_listed")
     assert event.detail["shown"] == [str(episode.pk)]
@@ -550,10 +563,12 @@ def test_tasks_page_lists_own_and_team_tasks_and_hides_restricted_names(
     text = page.content.decode()
     assert page.status_code == 200
     assert text.count("/done/") == 2
-    assert "Rowan Ashby" in text and "Moreno" not in text
+    assert "Rowan Ashby" in text
+    assert "Moreno" not in text
     assert "A young person with a restricted record" in text
     # Each due 1 working day after it fired: Tuesday and Wednesday at close of play.
-    assert "Overdue since Tue 3 Nov, 17:00" in text and "Due Wed 4 Nov, 17:00" in text
+    assert "Overdue since Tue 3 Nov, 17:00" in text
+    assert "Due Wed 4 Nov, 17:00" in text
     # Someone who owns no task sees none.
     other = _signed_in(make_user("social_worker"))
     assert "Hold a missing strategy" not in other.get("/missing/tasks/").content.decode()
@@ -571,7 +586,8 @@ def test_marking_a_task_done_needs_a_note(officer: Any, coordinator: Any, child:
     task = Task.objects.get(person=child)
     client = _signed_in(coordinator)
     page = client.get(f"/missing/tasks/{task.pk}/done/")
-    assert page.status_code == 200 and "Police risk grade: high risk" in page.content.decode()
+    assert page.status_code == 200
+    assert "Police risk grade: high risk" in page.content.decode()
     empty = client.post(f"/missing/tasks/{task.pk}/done/", {"outcome": "done", "note": " "})
     assert empty.status_code == 400
     assert "Say what was done, or why it is no longer needed." in empty.content.decode()
@@ -581,7 +597,8 @@ def test_marking_a_task_done_needs_a_note(officer: Any, coordinator: Any, child:
     )
     assert done.status_code == 302
     task.refresh_from_db()
-    assert task.status == "done" and task.completed_by == coordinator
+    assert task.status == "done"
+    assert task.completed_by == coordinator
     assert task.completion_note == "Strategy meeting held on 4 November."
     assert AuditEvent.objects.filter(action="task.completed", object_id=str(task.pk)).exists()
     home = client.get("/")
