@@ -194,3 +194,97 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+@track_history()
+class Task(LanternModel):
+    """A piece of work with an owner and a deadline, about a record of any app ("hold a
+    missing strategy meeting within 5 working days"). The owner is a user, a team, or whoever
+    holds a role (the missing coordinators); a task is listed to each of them until one marks
+    it done with a note. The record it is about is named as data (`content_type`, `object_id`),
+    so core depends on no domain app's models; the person it concerns is kept as well, so a
+    list can hide the name from someone who may not see that person."""
+
+    title = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=64, blank=True, help_text="What made the task, such as missing.rule."
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_tasks",
+        null=True,
+        blank=True,
+    )
+    owner_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="tasks", null=True, blank=True
+    )
+    owner_role = models.SlugField(
+        max_length=64, blank=True, help_text="Anyone holding this role (a role code)."
+    )
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    completion_note = models.TextField(blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    object_id = models.UUIDField(null=True, blank=True)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="tasks", null=True, blank=True
+    )
+
+    class Meta:
+        ordering: ClassVar = ["due_at"]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "due_at"], name="task_status_due"),
+            models.Index(fields=["content_type", "object_id"], name="task_record"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(owner_user__isnull=False)
+                | Q(owner_team__isnull=False)
+                | ~Q(owner_role=""),
+                name="task_has_an_owner",
+                violation_error_message="A task needs an owner: a person, a team or a role.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="task_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done")
+                | (
+                    Q(completed_at__isnull=False, completed_by__isnull=False)
+                    & ~Q(completion_note="")
+                ),
+                name="task_done_with_a_note",
+                violation_error_message="Say what was done before marking the task done.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", completed_at__isnull=True)
+                | (~Q(status="open") & Q(completed_at__isnull=False)),
+                name="task_completed_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__isnull=True, object_id__isnull=True)
+                | Q(content_type__isnull=False, object_id__isnull=False),
+                name="task_record_link_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -17,6 +17,7 @@ from lantern.accounts.models import user_of
 from lantern.core.drafts import draft_discard, draft_save
 from lantern.core.models import Notification
 from lantern.core.notifications import notification_open, notifications_for
+from lantern.core.work import open_task_count
 from lantern.people.services import flags_due_for_review
 from lantern.referrals.selectors import referral_work
 
@@ -36,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "reviews_due": restrictions_due_for_review(user),
             "flags_due": flags_due_for_review(user),
             "referral_work": referral_work(user),
+            "open_tasks": open_task_count(user),
         },
     )
 

@@ -15,7 +15,7 @@ from lantern.access.models import AuditEvent, Restriction
 from lantern.access.policy import action_of, rule_for
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
-from lantern.core.models import Code
+from lantern.core.models import Code, Task
 from lantern.missing.models import Episode, InterviewLead, ReturnInterview
 from lantern.people.models import (
     Enrolment,
@@ -101,6 +101,10 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "assessments:person": ("", ["person.viewed"]),
     "assessments:new": ("", ["person.viewed"]),
     "assessments:assessment": ("", ["person.viewed", "assessment.viewed"]),
+    "missing:rules": ("", ["missing.rules_listed"]),
+    "missing:rule-firings": ("", ["missing.rule_firings_listed"]),
+    "missing:tasks": ("", ["task.listed"]),
+    "missing:task-done": ("", ["task.viewed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
@@ -266,6 +270,12 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
     lead = InterviewLead.objects.create(
         interview=ReturnInterview.objects.get(episode=waiting), kind="place", description="x"
     )
+    task = Task.objects.create(
+        title="Hold a missing strategy meeting",
+        owner_role="mash_manager",
+        due_at=timezone.now() + timedelta(days=5),
+        person=child,
+    )
     on_submitted = {"pk": submitted.pk}
     ids = {
         "missing:report": {"person": child.pk},
@@ -312,6 +322,7 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "people:restrict": {"pk": child.pk},
         "people:chronology-export": {"pk": child.pk},
         "administration:user": {"pk": user.pk},
+        "missing:task-done": {"pk": task.pk},
     }
     reads = [(name, *EXPECTED[name]) for name in EXPECTED] + EXTRA_READS
     for name, query, events in reads:

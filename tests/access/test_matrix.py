@@ -24,7 +24,7 @@ from lantern.access.models import AccessGrant, Alert, Restriction
 from lantern.accounts.roles import RoleCode
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
-from lantern.core.models import Code, Notification
+from lantern.core.models import Code, Notification, Task
 from lantern.missing.models import Episode, InterviewLead, ReturnInterview
 from lantern.people.models import (
     Enrolment,
@@ -150,6 +150,19 @@ ASSESSORS = {
     RoleCode.SCHOOL_SAFEGUARDING_LEAD,
 }
 INSTRUMENTS = only(RoleCode.PARTNERSHIP_COORDINATOR, RoleCode.SYSTEM_ADMINISTRATOR)
+MISSING_FIGURES = only(
+    RoleCode.MISSING_COORDINATOR,
+    RoleCode.MASH_MANAGER,
+    RoleCode.PARTNERSHIP_COORDINATOR,
+    RoleCode.PANEL_CHAIR,
+    RoleCode.MASH_TRIAGE_WORKER,
+)
+MISSING_CONFIGURE = only(
+    RoleCode.MISSING_COORDINATOR,
+    RoleCode.MASH_MANAGER,
+    RoleCode.PARTNERSHIP_COORDINATOR,
+    RoleCode.SYSTEM_ADMINISTRATOR,
+)
 
 
 MISSING_ALL = PARTNERSHIP | {RoleCode.MISSING_COORDINATOR}
@@ -284,6 +297,16 @@ SPEC: dict[str, dict[str, Who]] = {
     "assessments:instrument": {"GET": INSTRUMENTS},
     "assessments:version-draft": {"GET": INSTRUMENTS, "POST": INSTRUMENTS},
     "assessments:version-publish": {"POST": INSTRUMENTS},
+    # Missing rules: the figures for those who oversee missing children, edits for those who
+    # configure them; tasks for whoever owns them (the matrix's task is the coordinators').
+    "missing:rules": {"GET": MISSING_FIGURES},
+    "missing:rule-firings": {"GET": MISSING_FIGURES},
+    "missing:rule-edit": {"GET": MISSING_CONFIGURE, "POST": MISSING_CONFIGURE},
+    "missing:tasks": {"GET": everyone},
+    "missing:task-done": {
+        "GET": only(RoleCode.MISSING_COORDINATOR),
+        "POST": only(RoleCode.MISSING_COORDINATOR),
+    },
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
@@ -541,7 +564,23 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "assessments:instrument": lambda r, o: {"key": "seraf"},
     "assessments:version-draft": lambda r, o: {"key": "seraf"},
     "assessments:version-publish": lambda r, o: {"key": "seraf", "number": 2},
+    "missing:rules": lambda r, o: {},
+    "missing:rule-firings": lambda r, o: {},
+    "missing:rule-edit": lambda r, o: {"key": "repeat_missing"},
+    "missing:tasks": lambda r, o: {},
+    "missing:task-done": lambda r, o: {"pk": _coordinators_task(o).pk},
 }
+
+
+def _coordinators_task(others: dict[str, Any]) -> Task:
+    """One open task owned by the missing coordinators, made the first time it is asked for."""
+    if "task" not in others:
+        others["task"] = Task.objects.create(
+            title="Hold a missing strategy meeting",
+            owner_role=RoleCode.MISSING_COORDINATOR,
+            due_at=timezone.now() + timedelta(days=5),
+        )
+    return others["task"]
 
 
 def url_for(name: str, record: Person, others: dict[str, Any]) -> str:

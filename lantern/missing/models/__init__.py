@@ -15,12 +15,20 @@ from lantern.missing.models.interview import (
     LeadStatus,
     ReturnInterview,
 )
+from lantern.missing.models.rules import (
+    FiringMoment,
+    MissingRule,
+    RuleFiring,
+    RuleKind,
+    RuleMoment,
+)
 
 __all__ = [
     "AttemptMethod",
     "ChildCategory",
     "Episode",
     "EpisodeStatus",
+    "FiringMoment",
     "InterviewAttempt",
     "InterviewLead",
     "InterviewProvider",
@@ -28,6 +36,10 @@ __all__ = [
     "LeadKind",
     "LeadStatus",
     "MissingFrom",
+    "MissingRule",
     "ReturnInterview",
     "RiskGrading",
+    "RuleFiring",
+    "RuleKind",
+    "RuleMoment",
 ]

@@ -13,6 +13,12 @@ from lantern.missing.services.interviews import (
     interview_complete,
     lead_review,
 )
+from lantern.missing.services.rules import (
+    parameter_errors,
+    rule_edit,
+    rules_escalate,
+    rules_evaluate,
+)
 
 __all__ = [
     "NamedInInterview",
@@ -26,4 +32,8 @@ __all__ = [
     "interview_provider_for",
     "lead_review",
     "looked_after_on",
+    "parameter_errors",
+    "rule_edit",
+    "rules_escalate",
+    "rules_evaluate",
 ]

@@ -33,6 +33,7 @@ from lantern.missing.models import (
     ReturnInterview,
     RiskGrading,
 )
+from lantern.missing.services.rules import rules_evaluate
 from lantern.people.models import LegalStatus, LegalStatusKind, Person, in_force
 
 RISK_GRADES = "missing_risk_grade"
@@ -239,6 +240,7 @@ def episode_report(
             link=episode,
             request=request,
         )
+        rules_evaluate(episode=episode, moment="reported", actor=actor, request=request)
     return episode
 
 
@@ -453,6 +455,7 @@ def episode_close(
             link=episode,
             request=request,
         )
+        rules_evaluate(episode=episode, moment="closed", actor=actor, request=request)
     return episode
 
 
