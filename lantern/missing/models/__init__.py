@@ -7,6 +7,7 @@ from lantern.missing.models.episode import (
     RiskGrading,
 )
 from lantern.missing.models.interview import AttemptMethod, InterviewAttempt, ReturnInterview
+from lantern.missing.models.profile import MissingProfile
 
 __all__ = [
     "AttemptMethod",
@@ -16,6 +17,7 @@ __all__ = [
     "InterviewAttempt",
     "InterviewProvider",
     "MissingFrom",
+    "MissingProfile",
     "ReturnInterview",
     "RiskGrading",
 ]
