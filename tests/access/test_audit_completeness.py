@@ -32,6 +32,7 @@ from lantern.referrals.models import (
 )
 from tests.access.factories import involve, person
 from tests.factories import UserFactory
+from tests.missing.profile_factories import profile_with_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,11 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "assessments:person": ("", ["person.viewed"]),
     "assessments:new": ("", ["person.viewed"]),
     "assessments:assessment": ("", ["person.viewed", "assessment.viewed"]),
+    "missing:profile": ("", ["person.viewed"]),
+    "missing:profile-edit": ("", ["person.viewed"]),
+    "missing:profile-photo": ("", ["person.viewed"]),
+    "missing:profile-photo-upload": ("", ["person.viewed"]),
+    "missing:grab-pack": ("", ["person.viewed", "missing.grab_pack_printed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
@@ -214,6 +220,7 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         review_due=date(2026, 4, 1),
         assessor=user,
     )
+    profile_with_photo(child, user)
     on_submitted = {"pk": submitted.pk}
     ids = {
         "referrals:mine": {},
@@ -252,6 +259,11 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "people:restrict": {"pk": child.pk},
         "people:chronology-export": {"pk": child.pk},
         "administration:user": {"pk": user.pk},
+        "missing:profile": {"pk": child.pk},
+        "missing:profile-edit": {"pk": child.pk},
+        "missing:profile-photo": {"pk": child.pk},
+        "missing:profile-photo-upload": {"pk": child.pk},
+        "missing:grab-pack": {"pk": child.pk},
     }
     reads = [(name, *EXPECTED[name]) for name in EXPECTED] + EXTRA_READS
     for name, query, events in reads:

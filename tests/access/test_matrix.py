@@ -44,6 +44,7 @@ from lantern.referrals.models import (
 from tests.access.factories import involve, person
 from tests.conftest import sign_in
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
+from tests.missing.profile_factories import profile_with_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +224,12 @@ SPEC: dict[str, dict[str, Who]] = {
     },
     "people:merge-undo": {"GET": only(RoleCode.MASH_MANAGER), "POST": only(RoleCode.MASH_MANAGER)},
     "people:chronology-export": {"GET": sees},
+    # A child's Philomena profile: whoever may see the child (carers, schools, workers).
+    "missing:profile": {"GET": sees},
+    "missing:profile-edit": {"GET": sees, "POST": sees},
+    "missing:profile-photo": {"GET": sees},
+    "missing:profile-photo-upload": {"GET": sees, "POST": sees},
+    "missing:grab-pack": {"GET": sees},
     "referrals:mine": {"GET": everyone},
     "referrals:new": {"POST": everyone},
     "referrals:queue": {"GET": MASH},
@@ -313,6 +320,8 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
             source="Matrix",
             valid_from=date(2025, 1, 1),
         )
+    for record in records.values():
+        profile_with_photo(record, stranger)
     involve(records["involved"], user=user)
     involve(records["same_agency"], user=colleague)
     involve(records["other_agency"], user=stranger)
@@ -476,6 +485,11 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "assessments:instrument": lambda r, o: {"key": "seraf"},
     "assessments:version-draft": lambda r, o: {"key": "seraf"},
     "assessments:version-publish": lambda r, o: {"key": "seraf", "number": 2},
+    "missing:profile": lambda r, o: {"pk": r.pk},
+    "missing:profile-edit": lambda r, o: {"pk": r.pk},
+    "missing:profile-photo": lambda r, o: {"pk": r.pk},
+    "missing:profile-photo-upload": lambda r, o: {"pk": r.pk},
+    "missing:grab-pack": lambda r, o: {"pk": r.pk},
 }
 
 
