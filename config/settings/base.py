@@ -7,7 +7,7 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import BASE_DIR, env_int, env_list, env_str
+from config.env import BASE_DIR, STATE_DIR, env_int, env_list, env_str
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -166,6 +166,25 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- Static files: built by frontend/build.mjs from npm packages into build/static.
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+
+# --- Uploaded files that hold personal data (a missing child's photo). There is deliberately
+# no MEDIA_URL and nothing serves this directory: files are read only through views that check
+# the user may see the child and audit the read (decision record 0016). Kept under the state
+# directory locally; production names a directory outside the code and the static files.
+LANTERN_PRIVATE_MEDIA_ROOT = env_str("LANTERN_PRIVATE_MEDIA_ROOT", str(STATE_DIR / "private-media"))
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private_media": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": LANTERN_PRIVATE_MEDIA_ROOT,
+            "base_url": "/no-public-url/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+}
 
 # --- Row history: database triggers snapshot every insert and update of tracked models, so
 # bulk updates cannot skip it; the middleware adds who and which request to each snapshot.

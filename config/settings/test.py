@@ -10,3 +10,8 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 LANTERN_BASE_URL = "https://lantern.test"
+# Uploaded photos stay in memory: tests never write to the state directory.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "private_media": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+}

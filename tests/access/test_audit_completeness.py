@@ -34,6 +34,7 @@ from lantern.referrals.models import (
 )
 from tests.access.factories import involve, person
 from tests.factories import UserFactory
+from tests.missing.profile_factories import profile_with_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,11 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "missing:rule-firings": ("", ["missing.rule_firings_listed"]),
     "missing:tasks": ("", ["task.listed"]),
     "missing:task-done": ("", ["task.viewed"]),
+    "missing:profile": ("", ["person.viewed"]),
+    "missing:profile-edit": ("", ["person.viewed"]),
+    "missing:profile-photo": ("", ["person.viewed"]),
+    "missing:profile-photo-upload": ("", ["person.viewed"]),
+    "missing:grab-pack": ("", ["person.viewed", "missing.grab_pack_printed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
@@ -276,6 +282,7 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         due_at=timezone.now() + timedelta(days=5),
         person=child,
     )
+    profile_with_photo(child, user)
     on_submitted = {"pk": submitted.pk}
     ids = {
         "missing:report": {"person": child.pk},
@@ -323,6 +330,11 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "people:chronology-export": {"pk": child.pk},
         "administration:user": {"pk": user.pk},
         "missing:task-done": {"pk": task.pk},
+        "missing:profile": {"pk": child.pk},
+        "missing:profile-edit": {"pk": child.pk},
+        "missing:profile-photo": {"pk": child.pk},
+        "missing:profile-photo-upload": {"pk": child.pk},
+        "missing:grab-pack": {"pk": child.pk},
     }
     reads = [(name, *EXPECTED[name]) for name in EXPECTED] + EXTRA_READS
     for name, query, events in reads:

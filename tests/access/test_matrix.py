@@ -45,6 +45,7 @@ from lantern.referrals.models import (
 from tests.access.factories import involve, person
 from tests.conftest import sign_in
 from tests.factories import AgencyFactory, TeamFactory, UserFactory
+from tests.missing.profile_factories import profile_with_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +269,12 @@ SPEC: dict[str, dict[str, Who]] = {
     "missing:interviews": {"GET": only(*INTERVIEWERS)},
     "missing:leads": {"GET": only(*LEADS)},
     "missing:lead": {"GET": episode_for(LEADS), "POST": episode_for(LEADS)},
+    # A child's Philomena profile: whoever may see the child (carers, schools, workers).
+    "missing:profile": {"GET": sees},
+    "missing:profile-edit": {"GET": sees, "POST": sees},
+    "missing:profile-photo": {"GET": sees},
+    "missing:profile-photo-upload": {"GET": sees, "POST": sees},
+    "missing:grab-pack": {"GET": sees},
     "referrals:mine": {"GET": everyone},
     "referrals:new": {"POST": everyone},
     "referrals:queue": {"GET": MASH},
@@ -368,6 +375,8 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
             source="Matrix",
             valid_from=date(2025, 1, 1),
         )
+    for record in records.values():
+        profile_with_photo(record, stranger)
     involve(records["involved"], user=user)
     involve(records["same_agency"], user=colleague)
     involve(records["other_agency"], user=stranger)
@@ -569,6 +578,11 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "missing:rule-edit": lambda r, o: {"key": "repeat_missing"},
     "missing:tasks": lambda r, o: {},
     "missing:task-done": lambda r, o: {"pk": _coordinators_task(o).pk},
+    "missing:profile": lambda r, o: {"pk": r.pk},
+    "missing:profile-edit": lambda r, o: {"pk": r.pk},
+    "missing:profile-photo": lambda r, o: {"pk": r.pk},
+    "missing:profile-photo-upload": lambda r, o: {"pk": r.pk},
+    "missing:grab-pack": lambda r, o: {"pk": r.pk},
 }
 
 

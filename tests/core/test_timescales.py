@@ -33,6 +33,7 @@ def test_the_defaults_are_loaded() -> None:
         # Loaded by the missing app's migration.
         "return_interview": (72, "hours"),
         "missing_open_escalation": (24, "hours"),
+        "missing_profile_review": (90, "calendar_days"),
     }
     assert Timescale.objects.get(key="icpc").source.startswith("Working Together")
 

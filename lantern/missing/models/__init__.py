@@ -15,6 +15,7 @@ from lantern.missing.models.interview import (
     LeadStatus,
     ReturnInterview,
 )
+from lantern.missing.models.profile import MissingProfile
 from lantern.missing.models.rules import (
     FiringMoment,
     MissingRule,
@@ -36,6 +37,7 @@ __all__ = [
     "LeadKind",
     "LeadStatus",
     "MissingFrom",
+    "MissingProfile",
     "MissingRule",
     "ReturnInterview",
     "RiskGrading",
