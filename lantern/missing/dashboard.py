@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -128,7 +129,13 @@ def _locality() -> Func:
         .order_by("-valid_from")
         .values("postcode")[:1]
     )
-    return Func(Coalesce(postcode, Value("")), Value(" "), Value(1), function="SPLIT_PART")
+    return Func(
+        Coalesce(postcode, Value("")),
+        Value(" "),
+        Value(1),
+        function="SPLIT_PART",
+        output_field=CharField(),
+    )
 
 
 AGE_BANDS = [
@@ -456,9 +463,11 @@ def dashboard_figures(period: Period) -> Figures:
             for month in period.months()
         ],
     )
-    repeat_window = (
-        _repeat_children(period, Episode.objects.all()).values("child_id").distinct().count()
-    )
+    # Distinct children counted outside the windowed query (PostgreSQL filters on a window
+    # only in an outer query, which Django writes for the filter but not for DISTINCT).
+    repeat_window = Episode.objects.filter(
+        pk__in=_repeat_children(period, Episode.objects.all()).values("pk")
+    ).aggregate(n=Count("child_id", distinct=True))["n"]
     repeat_period = (
         started.order_by()
         .values("child_id")

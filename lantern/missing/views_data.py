@@ -167,7 +167,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_children(request: HttpRequest) -> HttpResponse:
     """The children behind one figure, as far as the user may see them: audited."""
     period, _ = _period(request)
-    measure = request.GET.get("measure", "")
+    measure = request.GET.get("measure") or "episodes"
     dimension = request.GET.get("dimension", "")
     value = request.GET.get("value", "")
     found = children_for(

@@ -87,12 +87,17 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "assessments:person": ("", ["person.viewed"]),
     "assessments:new": ("", ["person.viewed"]),
     "assessments:assessment": ("", ["person.viewed", "assessment.viewed"]),
+    "missing:ssda903": ("", ["missing.ssda903_viewed"]),
+    "missing:annex-a": ("", ["missing.annex_a_viewed"]),
+    "missing:dashboard-children": ("", ["missing.dashboard_children_listed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
     ("people:relationship-new", "?q=Ashby", ["person.viewed", "person.searched"]),
     ("access:report", "?format=csv", ["audit.report_exported"]),
     ("referrals:children", "?q=Ashby", ["referral.viewed", "person.searched"]),
+    ("missing:ssda903", "?format=csv", ["missing.ssda903_exported"]),
+    ("missing:annex-a", "?format=csv", ["missing.annex_a_exported"]),
 ]
 
 

@@ -136,6 +136,14 @@ def strategy(role: str, rel: str) -> bool:
     return role in STRATEGY and sees_referral(role, rel)
 
 
+MISSING_LEADS = only(RoleCode.MISSING_COORDINATOR, RoleCode.MASH_MANAGER)
+MISSING_FIGURES = only(
+    RoleCode.MISSING_COORDINATOR,
+    RoleCode.MASH_MANAGER,
+    RoleCode.PARTNERSHIP_COORDINATOR,
+    RoleCode.PANEL_CHAIR,
+    RoleCode.MASH_TRIAGE_WORKER,
+)
 ADMIN = only(RoleCode.SYSTEM_ADMINISTRATOR)
 TIMESCALES = only(RoleCode.SYSTEM_ADMINISTRATOR, RoleCode.MASH_MANAGER)
 ASSESSORS = {
@@ -252,6 +260,12 @@ SPEC: dict[str, dict[str, Who]] = {
     "assessments:instrument": {"GET": INSTRUMENTS},
     "assessments:version-draft": {"GET": INSTRUMENTS, "POST": INSTRUMENTS},
     "assessments:version-publish": {"POST": INSTRUMENTS},
+    # Missing statutory returns (the coordinators and MASH managers) and the dashboard (the
+    # partnership's figures, and the lists of children behind them, scoped inside).
+    "missing:ssda903": {"GET": MISSING_LEADS},
+    "missing:annex-a": {"GET": MISSING_LEADS},
+    "missing:dashboard": {"GET": MISSING_FIGURES},
+    "missing:dashboard-children": {"GET": MISSING_FIGURES},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).

@@ -12,7 +12,7 @@ from lantern.core.csv_safe import csv_bytes, csv_response, escape_cell
 @pytest.mark.parametrize(
     ("raw", "written"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+44 7700 900123", "'+44 7700 900123"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),

@@ -97,9 +97,7 @@ def test_the_file_has_exact_columns_dates_blank_open_end_and_escaped_formulas(
     response = client.get("/missing/statutory/ssda903/?year=2025&format=csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == (
-        'attachment; filename="ssda903-missing-2025-26.csv"'
-    )
+    assert response["Content-Disposition"] == ('attachment; filename="ssda903-missing-2025-26.csv"')
     assert response.content == (
         HEADER + b"LA0001,04/05/2011,M,10/06/2025,11/06/2025\r\n"
         b"LA0001,04/05/2011,A,01/02/2026,\r\n"
@@ -192,9 +190,7 @@ def test_574_a_new_episode_while_one_is_open_or_overlapping() -> None:
     ) == ["574"]
     # Back on the 10th and gone again the same day: not an overlap.
     assert (
-        rules(
-            [row(date(2025, 6, 1), date(2025, 6, 10)), row(date(2025, 6, 10), date(2025, 6, 11))]
-        )
+        rules([row(date(2025, 6, 1), date(2025, 6, 10)), row(date(2025, 6, 10), date(2025, 6, 11))])
         == []
     )
     # Two children's episodes never clash.
