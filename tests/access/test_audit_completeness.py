@@ -111,6 +111,9 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "missing:profile-photo": ("", ["person.viewed"]),
     "missing:profile-photo-upload": ("", ["person.viewed"]),
     "missing:grab-pack": ("", ["person.viewed", "missing.grab_pack_printed"]),
+    "missing:ssda903": ("", ["missing.ssda903_viewed"]),
+    "missing:annex-a": ("", ["missing.annex_a_viewed"]),
+    "missing:dashboard-children": ("", ["missing.dashboard_children_listed"]),
 }
 EXTRA_READS = [
     ("people:list", "?q=Ashby", ["person.searched"]),
@@ -118,6 +121,8 @@ EXTRA_READS = [
     ("access:report", "?format=csv", ["audit.report_exported"]),
     ("referrals:children", "?q=Ashby", ["referral.viewed", "person.searched"]),
     ("missing:report-start", "?q=Ashby", ["person.searched", "missing.reported_listed"]),
+    ("missing:ssda903", "?format=csv", ["missing.ssda903_exported"]),
+    ("missing:annex-a", "?format=csv", ["missing.annex_a_exported"]),
 ]
 
 

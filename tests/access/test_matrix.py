@@ -314,6 +314,12 @@ SPEC: dict[str, dict[str, Who]] = {
         "GET": only(RoleCode.MISSING_COORDINATOR),
         "POST": only(RoleCode.MISSING_COORDINATOR),
     },
+    # Missing statutory returns (the coordinators and MASH managers) and the dashboard (the
+    # partnership's figures, and the lists of children behind them, scoped inside).
+    "missing:ssda903": {"GET": only(*MISSING_LEADS)},
+    "missing:annex-a": {"GET": only(*MISSING_LEADS)},
+    "missing:dashboard": {"GET": MISSING_FIGURES},
+    "missing:dashboard-children": {"GET": MISSING_FIGURES},
     "access:alert-read": {"POST": everyone},  # the user's own alert
     "access:report": {"GET": only(RoleCode.AUDITOR)},
     # django-otp-webauthn's ceremonies: open to a signed-in user (an empty body is a 400).
@@ -546,6 +552,10 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "administration:user-reset-second-factor": lambda r, o: {"pk": o["user"].pk},
     "access:alert-read": lambda r, o: {"pk": o["alert"].pk},
     "missing:board": lambda r, o: {},
+    "missing:ssda903": lambda r, o: {},
+    "missing:annex-a": lambda r, o: {},
+    "missing:dashboard": lambda r, o: {},
+    "missing:dashboard-children": lambda r, o: {},
     "missing:report-start": lambda r, o: {},
     "missing:interviews": lambda r, o: {},
     "missing:leads": lambda r, o: {},
