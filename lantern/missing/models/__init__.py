@@ -1,3 +1,10 @@
+# The bulk import's models live with the import (lantern/missing/imports/); imported here so
+# the app registry and migrations see them.
+from lantern.missing.imports.models import (
+    ImportBatch,
+    ImportRow,
+    SchoolAbsence,
+)
 from lantern.missing.models.episode import (
     ChildCategory,
     Episode,
@@ -13,9 +20,12 @@ __all__ = [
     "ChildCategory",
     "Episode",
     "EpisodeStatus",
+    "ImportBatch",
+    "ImportRow",
     "InterviewAttempt",
     "InterviewProvider",
     "MissingFrom",
     "ReturnInterview",
     "RiskGrading",
+    "SchoolAbsence",
 ]
