@@ -31,9 +31,13 @@ from lantern.missing.imports.selectors import (
     review_row,
 )
 from lantern.missing.imports.services import import_row_resolve, import_start
-from lantern.people.selectors import people_visible, search_rows
+from lantern.people.selectors import search_rows
 
 PAGE = 50
+HIDDEN = (
+    "{hidden} possible match(es) are on records you cannot see: ask a MASH manager to decide "
+    "this row, so that the young person is not recorded twice."
+)
 
 
 def _csv(name: str, rows: list[list[str]]) -> HttpResponse:
@@ -157,11 +161,15 @@ def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
     the coordinator chooses one, or a new record, and the row is imported."""
     row = review_row(pk)
     user = user_of(request)
+    people, hidden = candidates_for(user, row)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         choice = form.cleaned_data["person"]
-        person = None if choice == "new" else people_visible(user).filter(pk=choice).first()
-        if choice != "new" and person is None:
+        listed = {str(p.pk): p for p in people}
+        person = listed.get(choice)
+        if choice == "new" and hidden:
+            form.add_error("person", HIDDEN.format(hidden=hidden))
+        elif choice != "new" and person is None:
             form.add_error("person", "Choose one of the people listed, or a new record.")
         else:
             try:
@@ -172,7 +180,6 @@ def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 return redirect("missing:import", pk=row.batch_id)
-    people = candidates_for(user, row)
     audit_record(
         action="missing.import_review_viewed",
         request=request,
@@ -186,6 +193,8 @@ def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
             "row": row,
             "form": form,
             "rows": search_rows(people),
+            "hidden": hidden,
+            "hidden_message": HIDDEN.format(hidden=hidden) if hidden else "",
             "cells": [(c.name, row.data.get(c.name, "")) for c in COLUMNS[row.kind]],
         },
     )

@@ -3,9 +3,11 @@
 Confident matches are found for a whole chunk of lines in one statement each: a unique pupil
 number recorded on exactly one person, or a name recorded for exactly one person (any of their
 names, letter case aside) with the same exact date of birth. Lines with no confident match go
-through the person search (`lantern.people.selectors.likely_matches`, within the importer's
-scope): likely matches go to the review queue, where a coordinator decides; with none, a
-police report creates the person and an absence goes to review (decision 0018)."""
+through the person search (`lantern.people.search`, with the thresholds of `likely_matches`)
+over every live record, not only those the importer may see, so a child known to another
+agency is not recorded twice: likely matches go to the review queue, where a coordinator
+decides (seeing only the candidates in their own scope); with none, a police report creates
+the person and an absence goes to review (decision 0018)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,9 @@ from typing import Any
 
 from django.db import connection
 
-from lantern.people.models import Identifier, IdentifierScheme
-from lantern.people.selectors import likely_matches
+from lantern.people.models import Identifier, IdentifierScheme, Person
+from lantern.people.search import parse_query, search_people
+from lantern.people.selectors import LIKELY_NAME, STRONG_BIRTH
 
 NameKey = tuple[str, str, date]
 
@@ -83,7 +86,14 @@ class Decision:
     how: str = ""
 
 
-def search(actor: Any, given: str, family: str, born: date | None) -> Decision:
-    """The person search for one line without a confident match."""
-    found = likely_matches(actor, given_names=given, family_name=family, born=born)
-    return Decision(candidates=[str(p.pk) for p in found.people], how="search")
+def search(given: str, family: str, born: date | None, *, most: int = 5) -> Decision:
+    """The person search for one line without a confident match: the likely matches among
+    every live record (as `likely_matches` judges them)."""
+    query = f"{given} {family}" + (f" {born:%d/%m/%Y}" if born else "")
+    found = search_people(parse_query(query), Person.objects.filter(archived_at__isnull=True))
+    people = [
+        p
+        for p in found[:most]
+        if p.name_score >= LIKELY_NAME or p.birth_score >= STRONG_BIRTH  # type: ignore[attr-defined]
+    ]
+    return Decision(candidates=[str(p.pk) for p in people], how="search")

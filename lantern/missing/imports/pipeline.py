@@ -155,9 +155,7 @@ def _decide(context: Context, outcomes: list[Outcome], *, create: bool) -> None:
             outcome.status = RowStatus.NEEDS_REVIEW
             outcome.candidates = [str(p) for p in sorted(upn_people | name_people, key=str)]
         else:
-            found: Decision = search(
-                context.actor, v["given_names"], v["family_name"], v.get("date_of_birth")
-            )
+            found: Decision = search(v["given_names"], v["family_name"], v.get("date_of_birth"))
             if found.candidates or not create:
                 outcome.status = RowStatus.NEEDS_REVIEW
                 outcome.candidates = found.candidates

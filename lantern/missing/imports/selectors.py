@@ -49,9 +49,11 @@ def review_row(pk: Any) -> ImportRow:
     return row
 
 
-def candidates_for(user: Any, row: ImportRow) -> list[Person]:
-    """The people the line may be about that this user may see: those the import found,
-    and those the person search finds for the user now."""
+def candidates_for(user: Any, row: ImportRow) -> tuple[list[Person], int]:
+    """The people the line may be about that this user may see (those the import found, and
+    those the person search finds now), and how many more are on records they may not see:
+    a count, so a reviewer knows to pass the row to someone who can decide it, and nothing
+    more about them."""
     from lantern.missing.imports.matching import search  # noqa: PLC0415
     from lantern.missing.imports.reading import parse_date  # noqa: PLC0415
 
@@ -60,7 +62,7 @@ def candidates_for(user: Any, row: ImportRow) -> list[Person]:
         born = parse_date(data.get("date_of_birth", "")) if data.get("date_of_birth") else None
     except ValueError:
         born = None
-    found = search(user, data.get("given_names", ""), data.get("family_name", ""), born)
+    found = search(data.get("given_names", ""), data.get("family_name", ""), born)
     ids = list(dict.fromkeys([*row.candidates, *found.candidates]))
     people = {str(p.pk): p for p in people_visible(user).filter(pk__in=ids)}
-    return [people[pk] for pk in ids if pk in people]
+    return [people[pk] for pk in ids if pk in people], len([pk for pk in ids if pk not in people])
