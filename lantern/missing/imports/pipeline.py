@@ -11,6 +11,7 @@ before it. The audit trail gets one event per batch with its counts (decision 00
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
 from lantern.chronology.services import FUTURE_TOLERANCE
 from lantern.core.deadlines import due_at
 from lantern.core.models import Code
+from lantern.missing.imports.bulk import copy_insert, without_insert_history
 from lantern.missing.imports.matching import (
     Decision,
     exact_matches,
@@ -283,128 +285,142 @@ def _category(care: list[tuple[date, date | None]], back: datetime) -> str:
 def write_police(context: Context, outcomes: list[Outcome]) -> None:
     """Validate the decided lines against their children's episodes and insert the valid
     ones: the episode, its first grading, the return interview (when returned), the
-    chronology entries. One statement per table for the whole chunk."""
+    chronology entries. One COPY per table for the whole chunk (see `bulk.py`)."""
     todo = [o for o in outcomes if o.status == RowStatus.CREATED and o.person_id is not None]
     children = {o.person_id for o in todo}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=children)}
+    # Lock the children as `episode_report` does, so a report made on a page while the
+    # import runs cannot slip between the overlap check and the insert.
+    people = {
+        p.pk: p
+        for p in Person.objects.select_for_update()
+        .filter(pk__in=children)
+        .only("id", "given_names", "family_name", "preferred_name", "born_earliest")
+        .order_by("pk")
+    }
     periods = _periods(children)
     care = _in_care(children)
     actor = context.actor
-    valid: list[Outcome] = []
+    agency_id = getattr(actor, "agency_id", None)
+    valid: list[tuple[Outcome, dict[str, Any]]] = []
     for outcome in todo:
         child = people[outcome.person_id]
         _check_episode(context, outcome, child, periods[child.pk], care[child.pk])
         if outcome.status == RowStatus.ERROR:
             continue
         v = outcome.checked.values
-        # Rule 574: a police report of a child in care is "missing" unless it says "away".
+        # A police report of a child in care is "missing" (M) unless it says "away" (A).
         in_care = _looked_after(care[child.pk], _local_day(v["last_seen_at"]))
         kind = context.types[v["ssda903_type"] or "M"] if in_care else None
         back = v["returned_at"]
-        outcome.episode = Episode(
-            child=child,
-            status=EpisodeStatus.RETURNED if back else EpisodeStatus.REPORTED,
-            reported_at=v["reported_at"],
-            reported_by=actor,
-            reporter_name="Police",
-            reporter_relationship="Police missing report (bulk import)",
-            last_seen_at=v["last_seen_at"],
-            noticed_at=v["noticed_at"],
-            missing_from=v["missing_from"],
-            placing_authority=v["placing_authority"],
-            circumstances=v["circumstances"],
-            description=v["description"],
-            clothing=v["clothing"],
-            police_reference=v["police_reference"],
-            police_risk_grade=context.grades[v["risk_grade"]],
-            ssda903_type=kind,
-            returned_at=back,
-            found_where=v["found_where"],
-            found_by=v["found_by"],
-            returned_with=v["returned_with"],
-            interview_category=_category(care[child.pk], back) if back else "",
-            interview_due_at=due_at(back, "return_interview") if back else None,
-            created_by=actor,
-            modified_by=actor,
-        )
+        episode = {
+            "id": uuid.uuid4(),
+            "child_id": child.pk,
+            "status": EpisodeStatus.RETURNED if back else EpisodeStatus.REPORTED,
+            "reported_at": v["reported_at"],
+            "reported_by_id": actor.pk,
+            "reporter_name": "Police",
+            "reporter_relationship": "Police missing report (bulk import)",
+            "last_seen_at": v["last_seen_at"],
+            "noticed_at": v["noticed_at"],
+            "missing_from": v["missing_from"],
+            "placing_authority": v["placing_authority"],
+            "circumstances": v["circumstances"],
+            "description": v["description"],
+            "clothing": v["clothing"],
+            "police_reference": v["police_reference"],
+            "police_risk_grade_id": context.grades[v["risk_grade"]].pk,
+            "ssda903_type_id": kind.pk if kind else None,
+            "returned_at": back,
+            "found_where": v["found_where"],
+            "found_by": v["found_by"],
+            "returned_with": v["returned_with"],
+            "interview_category": _category(care[child.pk], back) if back else "",
+            "interview_due_at": due_at(back, "return_interview") if back else None,
+            "created_by_id": actor.pk,
+            "modified_by_id": actor.pk,
+        }
         periods[child.pk].append(Period("an earlier row of this file", v["last_seen_at"], back))
-        valid.append(outcome)
-    for outcome, reference in zip(valid, _references(len(valid)), strict=True):
-        assert outcome.episode is not None  # noqa: S101 - set above
-        outcome.episode.reference = reference
-    episodes = Episode.objects.bulk_create([o.episode for o in valid])  # type: ignore[misc]
-    gradings: list[RiskGrading] = []
-    interviews: list[ReturnInterview] = []
-    entries: list[ChronologyEntry] = []
-    involvements: list[Involvement] = []
+        valid.append((outcome, episode))
+    for (_, episode), reference in zip(valid, _references(len(valid)), strict=True):
+        episode["reference"] = reference
+    gradings: list[dict[str, Any]] = []
+    interviews: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    involvements: list[dict[str, Any]] = []
     episode_type = ContentType.objects.get_for_model(Episode)
-    agency = getattr(actor, "agency", None)
-    for outcome, episode in zip(valid, episodes, strict=True):
-        outcome.episode_id = episode.pk
-        v = outcome.checked.values
-        grade = episode.police_risk_grade
+    by_id = {code.pk: code for code in context.grades.values()}
+    teams = {
+        category: list(agency.teams.filter(is_active=True).values_list("pk", flat=True))
+        for category, agency in context.providers.items()
+    }
+    for outcome, episode in valid:
+        outcome.episode_id = episode["id"]
+        grade = by_id[episode["police_risk_grade_id"]]
+        link = {"link_type": "missing.episode", "link_id": episode["id"]}
+        mine = {"created_by_id": actor.pk, "modified_by_id": actor.pk}
         gradings.append(
-            RiskGrading(
-                episode=episode,
-                grade=grade,
-                graded_at=episode.reported_at,
-                graded_by=actor,
-                sources=v["grading_sources"],
-                created_by=actor,
-                modified_by=actor,
-            )
+            {
+                "episode_id": episode["id"],
+                "grade_id": grade.pk,
+                "graded_at": episode["reported_at"],
+                "graded_by_id": actor.pk,
+                "sources": outcome.checked.values["grading_sources"],
+                **mine,
+            }
         )
         entries.append(
-            ChronologyEntry(
-                person_id=episode.child_id,
-                kind=EntryKind.MISSING,
-                summary=f"Reported missing from {MissingFrom(episode.missing_from).label.lower()} "
-                f"({episode.reference}), {grade.label.lower()}",
-                detail=episode.circumstances,
-                occurred_at=episode.last_seen_at,
-                author=actor,
-                source_agency=agency,
-                significance=Significance.SIGNIFICANT
+            {
+                "person_id": episode["child_id"],
+                "kind": EntryKind.MISSING,
+                "summary": f"Reported missing from "
+                f"{MissingFrom(episode['missing_from']).label.lower()} "
+                f"({episode['reference']}), {grade.label.lower()}",
+                "detail": episode["circumstances"],
+                "occurred_at": episode["last_seen_at"],
+                "author_id": actor.pk,
+                "source_agency_id": agency_id,
+                "significance": Significance.SIGNIFICANT
                 if grade.code in {"medium", "high"}
                 else Significance.ROUTINE,
-                link_type="missing.episode",
-                link_id=episode.pk,
-            )
+                **link,
+            }
         )
-        if episode.returned_at is not None:
-            provider = context.providers.get(episode.interview_category)
+        if episode["returned_at"] is not None:
+            provider = context.providers.get(episode["interview_category"])
             interviews.append(
-                ReturnInterview(
-                    episode=episode, provider=provider, created_by=actor, modified_by=actor
-                )
+                {"episode_id": episode["id"], "provider_id": provider.pk if provider else None}
+                | mine
             )
-            if provider is not None:
-                involvements.extend(
-                    Involvement(
-                        content_type=episode_type,
-                        object_id=episode.pk,
-                        kind=InvolvementKind.ALLOCATED_TEAM,
-                        team=team,
-                        recorded_by=actor,
-                    )
-                    for team in provider.teams.filter(is_active=True)
-                )
+            involvements.extend(
+                {
+                    "content_type_id": episode_type.pk,
+                    "object_id": episode["id"],
+                    "kind": InvolvementKind.ALLOCATED_TEAM,
+                    "team_id": team,
+                    "recorded_by_id": actor.pk,
+                    "started_at": timezone.now(),
+                }
+                for team in teams.get(episode["interview_category"], [])
+            )
             entries.append(
-                ChronologyEntry(
-                    person_id=episode.child_id,
-                    kind=EntryKind.MISSING,
-                    summary=f"Returned ({episode.reference}): found at {episode.found_where}",
-                    occurred_at=episode.returned_at,
-                    author=actor,
-                    source_agency=agency,
-                    link_type="missing.episode",
-                    link_id=episode.pk,
-                )
+                {
+                    "person_id": episode["child_id"],
+                    "kind": EntryKind.MISSING,
+                    "summary": f"Returned ({episode['reference']}): found at "
+                    f"{episode['found_where']}",
+                    "occurred_at": episode["returned_at"],
+                    "author_id": actor.pk,
+                    "source_agency_id": agency_id,
+                    **link,
+                }
             )
-    RiskGrading.objects.bulk_create(gradings)
-    ReturnInterview.objects.bulk_create(interviews)
-    Involvement.objects.bulk_create(involvements)
-    ChronologyEntry.objects.bulk_create(entries)
+    tables = (Episode, RiskGrading, ReturnInterview, Involvement, ChronologyEntry)
+    with without_insert_history(*tables):
+        copy_insert(Episode, [e for _, e in valid])
+        copy_insert(RiskGrading, gradings)
+        copy_insert(ReturnInterview, interviews)
+        copy_insert(Involvement, involvements)
+        copy_insert(ChronologyEntry, entries)
 
 
 def _police_update(context: Context, outcome: Outcome, episode: Episode) -> None:
@@ -470,9 +486,13 @@ def _previous(kind: str, keys: set[str]) -> dict[str, ImportRow]:
     """The last settled or waiting row of an earlier import (or earlier in this one) for
     each natural key."""
     found: dict[str, ImportRow] = {}
-    for row in ImportRow.objects.filter(
-        kind=kind, key_hash__in=keys, status__in=[*SETTLED, RowStatus.NEEDS_REVIEW]
-    ).order_by("created_at", "number"):
+    for row in (
+        ImportRow.objects.filter(
+            kind=kind, key_hash__in=keys, status__in=[*SETTLED, RowStatus.NEEDS_REVIEW]
+        )
+        .only("key_hash", "status", "number", "data_hash", "episode_id", "person_id")
+        .order_by("created_at", "number")
+    ):
         found[row.key_hash] = row
     return found
 
@@ -480,7 +500,7 @@ def _previous(kind: str, keys: set[str]) -> dict[str, ImportRow]:
 def _police_chunk(context: Context, outcomes: list[Outcome]) -> None:
     hashes = {o.checked.values["__key"] for o in outcomes if o.checked.ok}
     previous = _previous(ImportKind.POLICE_MISSING, hashes)
-    by_reference: dict[tuple[str, datetime], Episode] = {}
+    by_reference: dict[tuple[str, float], Episode] = {}
     episode_ids = [r.episode_id for r in previous.values() if r.episode_id]
     references = {
         o.checked.values["police_reference"]
@@ -490,7 +510,7 @@ def _police_chunk(context: Context, outcomes: list[Outcome]) -> None:
     for known in Episode.objects.select_related("police_risk_grade", "child").filter(
         Q(pk__in=episode_ids) | Q(police_reference__in=references)
     ):
-        by_reference[(known.police_reference.upper(), known.last_seen_at)] = known
+        by_reference[(known.police_reference.upper(), known.last_seen_at.timestamp())] = known
     fresh: list[Outcome] = []
     seen_here: set[str] = set()
     for outcome in outcomes:
@@ -504,7 +524,7 @@ def _police_chunk(context: Context, outcomes: list[Outcome]) -> None:
             outcome.status = RowStatus.UNCHANGED
             outcome.problems = [("", f"Waiting in the review queue (line {earlier.number}).")]
             continue
-        episode = by_reference.get((v["police_reference"].upper(), v["last_seen_at"]))
+        episode = by_reference.get((v["police_reference"].upper(), v["last_seen_at"].timestamp()))
         if episode is not None:
             if earlier is not None and earlier.data_hash == v["__data"]:
                 outcome.status = RowStatus.UNCHANGED
@@ -612,24 +632,24 @@ def _absence_chunk(context: Context, outcomes: list[Outcome]) -> None:
 # --- Running a batch -----------------------------------------------------------------------
 
 
-def _row(batch: ImportBatch, outcome: Outcome) -> ImportRow:
+def _row(batch: ImportBatch, outcome: Outcome) -> dict[str, Any]:
     v = outcome.checked.values
-    return ImportRow(
-        batch=batch,
-        number=outcome.checked.number,
-        kind=batch.kind,
-        status=outcome.status,
-        key_hash=v.get("__key", ""),
-        data_hash=v.get("__data", ""),
-        data=outcome.checked.raw,
-        problems=[{"column": c, "message": m} for c, m in outcome.problems],
-        person_id=outcome.person_id,
-        episode_id=outcome.episode_id,
-        absence_id=outcome.absence_id,
-        candidates=outcome.candidates,
-        created_by=batch.created_by,
-        modified_by=batch.created_by,
-    )
+    return {
+        "batch_id": batch.pk,
+        "number": outcome.checked.number,
+        "kind": batch.kind,
+        "status": outcome.status,
+        "key_hash": v.get("__key", ""),
+        "data_hash": v.get("__data", ""),
+        "data": outcome.checked.raw,
+        "problems": [{"column": c, "message": m} for c, m in outcome.problems],
+        "person_id": outcome.person_id,
+        "episode_id": outcome.episode_id,
+        "absence_id": outcome.absence_id,
+        "candidates": outcome.candidates,
+        "created_by_id": batch.created_by_id,
+        "modified_by_id": batch.created_by_id,
+    }
 
 
 def check_line(kind: str, number: int, raw: dict[str, str]) -> Checked:
@@ -675,7 +695,7 @@ def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
         for lines in _chunks(read_rows(batch.kind, batch.content), chunk):
             with transaction.atomic():
                 outcomes = process(context, lines)
-                ImportRow.objects.bulk_create([_row(batch, o) for o in outcomes])
+                copy_insert(ImportRow, [_row(batch, o) for o in outcomes])
                 counts: dict[str, Any] = defaultdict(int)
                 for outcome in outcomes:
                     counts[COUNTERS[outcome.status]] += 1
