@@ -170,6 +170,17 @@ def test_a_return_in_a_later_file_updates_the_episode(
     assert (episode.status, episode.found_where) == ("returned", "A park")
 
 
+def test_text_with_line_breaks_tabs_and_backslashes_is_kept_as_written(
+    client: Client, coordinator: Any, rowan: Person
+) -> None:
+    words = 'Left after school.\nSaid "back later"\tC:\\not-a-path \\N'
+    upload(client, as_csv([police_row(circumstances=words)]))
+
+    episode = Episode.objects.get(child=rowan)
+    assert episode.circumstances == words
+    assert ImportRow.objects.get().data["circumstances"] == words
+
+
 def test_a_wrong_column_is_named_and_nothing_is_imported(client: Client, coordinator: Any) -> None:
     columns = ["police_ref", *POLICE[1:]]
     content = as_csv([police_row() | {"police_ref": "X"}], columns)
