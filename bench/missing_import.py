@@ -181,6 +181,18 @@ def _load(size: str, seed: int) -> Any:
     return ctx
 
 
+def _row_errors(batch: Any) -> None:
+    from lantern.missing.imports.models import ImportRow
+
+    reasons: dict[str, int] = {}
+    for row in ImportRow.objects.filter(batch=batch, status="error").only("problems")[:20000]:
+        for problem in row.problems:
+            key = problem["message"][:70]
+            reasons[key] = reasons.get(key, 0) + 1
+    for message, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:5]:
+        print(f"  row errors: {count:,} x {message}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="./bin/lantern bench missing_import")
     parser.add_argument("--size", choices=["medium", "large"], default="large")
@@ -197,7 +209,6 @@ def main() -> None:
         from django.urls import NoReverseMatch, reverse
 
         from lantern.accounts.roles import RoleCode
-        from lantern.missing.imports.models import ImportRow
         from lantern.missing.models import Episode
 
         logging.getLogger("django.tasks").setLevel(logging.WARNING)
@@ -215,7 +226,8 @@ def main() -> None:
 
             profiler = cProfile.Profile()
             first = profiler.runcall(_import, coordinator, raw, "import (profiled)")
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats("lantern", 30)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
         else:
             first = _import(coordinator, raw, "import")
         second = _import(coordinator, raw, "the same file again")
@@ -225,13 +237,7 @@ def main() -> None:
             f"(first import created {first.created:,}); nothing changed: "
             f"{second.unchanged + second.errors == second.total and second.updated == 0}"
         )
-        reasons: dict[str, int] = {}
-        for row in ImportRow.objects.filter(batch=first, status="error").only("problems")[:20000]:
-            for problem in row.problems:
-                key = problem["message"][:70]
-                reasons[key] = reasons.get(key, 0) + 1
-        for message, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:5]:
-            print(f"  row errors: {count:,} x {message}")
+        _row_errors(first)
 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")

@@ -122,8 +122,8 @@ def test_a_good_file_imports_every_row_as_an_episode_of_the_matched_child(
         ChronologyEntry.objects.filter(person=rowan).values_list("summary", flat=True)
     )
     assert summaries == [
-        f"Reported missing from home ({returned.reference}), medium risk",
-        f"Returned ({returned.reference}): found at Fenbridge bus station",
+        f"Reported missing from home ({returned.reference}), medium risk; returned "
+        "3 October 2026 10:15, found at Fenbridge bus station"
     ]
     done = AuditEvent.objects.get(action="missing.import_completed")
     assert done.detail["created"] == 2

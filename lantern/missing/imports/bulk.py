@@ -43,16 +43,18 @@ def without_insert_history(*models_: type[models.Model]) -> Iterator[None]:
 
 def _text(value: Any) -> str:
     """One value in COPY's text format."""
-    if value is None:
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif value is None:
         return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime):
+    elif kind is bool:
+        return "t" if value else "f"
+    elif kind is datetime:
         return value.isoformat()
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
+    else:
+        return str(value)  # keys, numbers, dates: nothing to escape
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (
             text.replace("\\", "\\\\")
             .replace("\t", "\\t")
@@ -70,7 +72,9 @@ class Table:
         self.fields = list(model._meta.concrete_fields)
         self.columns = [str(f.column) for f in self.fields]
         self.json = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
-        self.each_row = {f.attname: f for f in self.fields if callable(f.default)}
+        self.each_row = {
+            f.attname: f for f in self.fields if f.has_default() and callable(f.default)
+        }
         self.defaults: dict[str, Any] = {}
         for f in self.fields:
             if f.attname not in self.each_row:

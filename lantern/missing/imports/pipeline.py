@@ -368,13 +368,20 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
                 **mine,
             }
         )
+        # One entry per episode: the report, and the return when the file already has it.
+        summary = (
+            f"Reported missing from {MissingFrom(episode['missing_from']).label.lower()} "
+            f"({episode['reference']}), {grade.label.lower()}"
+        )
+        if episode["returned_at"] is not None:
+            summary += (
+                f"; returned {_when(episode['returned_at'])}, found at {episode['found_where']}"
+            )
         entries.append(
             {
                 "person_id": episode["child_id"],
                 "kind": EntryKind.MISSING,
-                "summary": f"Reported missing from "
-                f"{MissingFrom(episode['missing_from']).label.lower()} "
-                f"({episode['reference']}), {grade.label.lower()}",
+                "summary": summary[:500],
                 "detail": episode["circumstances"],
                 "occurred_at": episode["last_seen_at"],
                 "author_id": actor.pk,
@@ -401,18 +408,6 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
                     "started_at": timezone.now(),
                 }
                 for team in teams.get(episode["interview_category"], [])
-            )
-            entries.append(
-                {
-                    "person_id": episode["child_id"],
-                    "kind": EntryKind.MISSING,
-                    "summary": f"Returned ({episode['reference']}): found at "
-                    f"{episode['found_where']}",
-                    "occurred_at": episode["returned_at"],
-                    "author_id": actor.pk,
-                    "source_agency_id": agency_id,
-                    **link,
-                }
             )
     tables = (Episode, RiskGrading, ReturnInterview, Involvement, ChronologyEntry)
     with without_insert_history(*tables):
