@@ -15,6 +15,7 @@ from lantern.access.models import AuditEvent, Restriction
 from lantern.access.policy import action_of, rule_for
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
+from lantern.missing.models import ImportBatch, ImportRow
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -70,6 +71,10 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "access:report": ("", ["audit.report_viewed"]),
     "referrals:mine": ("", ["referral.listed"]),
     "referrals:queue": ("", ["referral.queue_viewed"]),
+    "missing:imports": ("", ["missing.imports_listed"]),
+    "missing:import": ("", ["missing.import_viewed"]),
+    "missing:import-review": ("", ["missing.import_review_listed"]),
+    "missing:import-review-row": ("", ["missing.import_review_viewed"]),
     "referrals:checks": ("", ["referral.checks_listed"]),
     "referrals:check-answer": ("", ["referral.check_viewed"]),
     "referrals:referral": ("", ["referral.viewed"]),
@@ -214,8 +219,21 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         review_due=date(2026, 4, 1),
         assessor=user,
     )
+    batch = ImportBatch.objects.create(
+        kind="police_missing", file_name="x.csv", sha256="0" * 64, size=1, content="", total=1
+    )
+    waiting = ImportRow.objects.create(
+        batch=batch,
+        number=2,
+        kind="police_missing",
+        status="needs_review",
+        data={"given_names": "Jordan", "family_name": "Ashby"},
+        candidates=[str(child.pk)],
+    )
     on_submitted = {"pk": submitted.pk}
     ids = {
+        "missing:import": {"pk": batch.pk},
+        "missing:import-review-row": {"pk": waiting.pk},
         "referrals:mine": {},
         "referrals:queue": {},
         "referrals:checks": {},

@@ -25,6 +25,7 @@ from lantern.accounts.roles import RoleCode
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
 from lantern.core.models import Notification
+from lantern.missing.models import ImportBatch, ImportRow
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -115,6 +116,7 @@ def referrer_only(role: str, rel: str) -> bool:
 
 
 MASH = only(RoleCode.MASH_TRIAGE_WORKER, RoleCode.MASH_MANAGER)
+MISSING_LEADS = only(RoleCode.MISSING_COORDINATOR, RoleCode.MASH_MANAGER)
 STRATEGY = {
     RoleCode.MASH_TRIAGE_WORKER,
     RoleCode.MASH_MANAGER,
@@ -226,6 +228,11 @@ SPEC: dict[str, dict[str, Who]] = {
     "referrals:mine": {"GET": everyone},
     "referrals:new": {"POST": everyone},
     "referrals:queue": {"GET": MASH},
+    # Bulk imports: the missing coordinators and MASH managers, whatever the record.
+    "missing:imports": {"GET": MISSING_LEADS, "POST": MISSING_LEADS},
+    "missing:import": {"GET": MISSING_LEADS},
+    "missing:import-review": {"GET": MISSING_LEADS},
+    "missing:import-review-row": {"GET": MISSING_LEADS, "POST": MISSING_LEADS},
     "referrals:timeliness": {"GET": only(RoleCode.MASH_MANAGER, RoleCode.PARTNERSHIP_COORDINATOR)},
     "referrals:checks": {"GET": PARTNER_CHECKS},
     # The matrix's checks are asked of the user's own agency.
@@ -415,7 +422,23 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
             started_on=timezone.localdate(),
         )
         referrals[record.pk] = referral
+    batch = ImportBatch.objects.create(
+        kind="police_missing", file_name="x.csv", sha256="0" * 64, size=1, content="", total=1
+    )
+    import_rows = {
+        record.pk: ImportRow.objects.create(
+            batch=batch,
+            number=2,
+            kind="police_missing",
+            status="needs_review",
+            data={"given_names": "Jordan", "family_name": record.family_name},
+            candidates=[str(record.pk)],
+        )
+        for record in records.values()
+    }
     others = {
+        "import_batch": batch,
+        "import_rows": import_rows,
         "referrals": referrals,
         "checks": checks,
         "enquiries": enquiries,
@@ -458,6 +481,10 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "referrals:mine": lambda r, o: {},
     "referrals:new": lambda r, o: {},
     "referrals:queue": lambda r, o: {},
+    "missing:imports": lambda r, o: {},
+    "missing:import-review": lambda r, o: {},
+    "missing:import": lambda r, o: {"pk": o["import_batch"].pk},
+    "missing:import-review-row": lambda r, o: {"pk": o["import_rows"][r.pk].pk},
     "referrals:timeliness": lambda r, o: {},
     "referrals:checks": lambda r, o: {},
     "referrals:check-answer": lambda r, o: {"pk": o["checks"][r.pk].pk},
