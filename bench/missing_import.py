@@ -24,15 +24,16 @@ import csv
 import io
 import random
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.common import bench_database, describe, percentile
 
 LONDON = ZoneInfo("Europe/London")
-YEAR_START = datetime(2025, 11, 20, tzinfo=LONDON)
-YEAR_END = datetime(2026, 11, 20, tzinfo=LONDON)
+# In UTC, so that adding hours adds real hours across the clock changes.
+YEAR_START = datetime(2025, 11, 20, tzinfo=UTC)
+YEAR_END = datetime(2026, 11, 20, tzinfo=UTC)
 PLACES = [
     "Fenbridge bus station",
     "Riverside retail park",

@@ -181,6 +181,42 @@ def test_text_with_line_breaks_tabs_and_backslashes_is_kept_as_written(
     assert ImportRow.objects.get().data["circumstances"] == words
 
 
+def test_times_across_the_clock_change_are_compared_in_real_time(
+    client: Client, coordinator: Any, rowan: Person, kai: Person
+) -> None:
+    content = as_csv(
+        [
+            # 01:30 on 29 March 2026 does not exist in the UK (the clocks went forward).
+            police_row(last_seen_at="29/03/2026 01:30", reported_at="29/03/2026 03:00"),
+            # Reported at 02:55 BST (01:55 UTC), back at 02:25 BST: before the report.
+            police_row(
+                police_reference="FB-MP-26-000102",
+                given_names="Kai",
+                family_name="Osei",
+                date_of_birth="20/01/2010",
+                last_seen_at="28/03/2026 16:00",
+                reported_at="29/03/2026 02:55",
+                returned_at="29/03/2026 02:25",
+                found_where="Home",
+            ),
+        ]
+    )
+
+    upload(client, content)
+
+    batch = last_batch()
+    assert (batch.status, batch.created, batch.errors) == ("done", 0, 2)
+    problems = {r.number: r.problems for r in ImportRow.objects.filter(batch=batch)}
+    assert problems[2][0]["column"] == "last_seen_at"
+    assert problems[3] == [
+        {
+            "column": "returned_at",
+            "message": "The return cannot be before the young person was last seen or "
+            "reported missing.",
+        }
+    ]
+
+
 def test_a_wrong_column_is_named_and_nothing_is_imported(client: Client, coordinator: Any) -> None:
     columns = ["police_ref", *POLICE[1:]]
     content = as_csv([police_row() | {"police_ref": "X"}], columns)
