@@ -16,7 +16,7 @@ from lantern.access.policy import action_of, rule_for
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
 from lantern.core.models import Code, Task
-from lantern.missing.models import Episode, InterviewLead, ReturnInterview
+from lantern.missing.models import Episode, ImportBatch, ImportRow, InterviewLead, ReturnInterview
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -73,6 +73,10 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "access:report": ("", ["audit.report_viewed"]),
     "referrals:mine": ("", ["referral.listed"]),
     "referrals:queue": ("", ["referral.queue_viewed"]),
+    "missing:imports": ("", ["missing.imports_listed"]),
+    "missing:import": ("", ["missing.import_viewed"]),
+    "missing:import-review": ("", ["missing.import_review_listed"]),
+    "missing:import-review-row": ("", ["missing.import_review_viewed"]),
     "referrals:checks": ("", ["referral.checks_listed"]),
     "referrals:check-answer": ("", ["referral.check_viewed"]),
     "referrals:referral": ("", ["referral.viewed"]),
@@ -288,6 +292,17 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         person=child,
     )
     profile_with_photo(child, user)
+    batch = ImportBatch.objects.create(
+        kind="police_missing", file_name="x.csv", sha256="0" * 64, size=1, content="", total=1
+    )
+    review_row = ImportRow.objects.create(
+        batch=batch,
+        number=2,
+        kind="police_missing",
+        status="needs_review",
+        data={"given_names": "Jordan", "family_name": "Ashby"},
+        candidates=[str(child.pk)],
+    )
     on_submitted = {"pk": submitted.pk}
     ids = {
         "missing:report": {"person": child.pk},
@@ -298,6 +313,8 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "missing:interview": {"pk": waiting.pk},
         "missing:close": {"pk": done.pk},
         "missing:lead": {"pk": lead.pk},
+        "missing:import": {"pk": batch.pk},
+        "missing:import-review-row": {"pk": review_row.pk},
         "referrals:mine": {},
         "referrals:queue": {},
         "referrals:checks": {},

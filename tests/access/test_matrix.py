@@ -25,7 +25,7 @@ from lantern.accounts.roles import RoleCode
 from lantern.assessments.models import Assessment, InstrumentVersion
 from lantern.chronology.services import chronology_append
 from lantern.core.models import Code, Notification, Task
-from lantern.missing.models import Episode, InterviewLead, ReturnInterview
+from lantern.missing.models import Episode, ImportBatch, ImportRow, InterviewLead, ReturnInterview
 from lantern.people.models import (
     Enrolment,
     Flag,
@@ -117,6 +117,7 @@ def referrer_only(role: str, rel: str) -> bool:
 
 
 MASH = only(RoleCode.MASH_TRIAGE_WORKER, RoleCode.MASH_MANAGER)
+MISSING_LEADS = only(RoleCode.MISSING_COORDINATOR, RoleCode.MASH_MANAGER)
 STRATEGY = {
     RoleCode.MASH_TRIAGE_WORKER,
     RoleCode.MASH_MANAGER,
@@ -278,6 +279,11 @@ SPEC: dict[str, dict[str, Who]] = {
     "referrals:mine": {"GET": everyone},
     "referrals:new": {"POST": everyone},
     "referrals:queue": {"GET": MASH},
+    # Bulk imports: the missing coordinators and MASH managers, whatever the record.
+    "missing:imports": {"GET": MISSING_LEADS, "POST": MISSING_LEADS},
+    "missing:import": {"GET": MISSING_LEADS},
+    "missing:import-review": {"GET": MISSING_LEADS},
+    "missing:import-review-row": {"GET": MISSING_LEADS, "POST": MISSING_LEADS},
     "referrals:timeliness": {"GET": only(RoleCode.MASH_MANAGER, RoleCode.PARTNERSHIP_COORDINATOR)},
     "referrals:checks": {"GET": PARTNER_CHECKS},
     # The matrix's checks are asked of the user's own agency.
@@ -509,9 +515,25 @@ def build_world(role: str) -> tuple[Any, dict[str, Person], dict[str, Any]]:
             interview=interview, kind="place", description="Matrix"
         )
         episodes[record.pk] = episode
+    batch = ImportBatch.objects.create(
+        kind="police_missing", file_name="x.csv", sha256="0" * 64, size=1, content="", total=1
+    )
+    import_rows = {
+        record.pk: ImportRow.objects.create(
+            batch=batch,
+            number=2,
+            kind="police_missing",
+            status="needs_review",
+            data={"given_names": "Jordan", "family_name": record.family_name},
+            candidates=[str(record.pk)],
+        )
+        for record in records.values()
+    }
     others = {
         "episodes": episodes,
         "leads": leads,
+        "import_batch": batch,
+        "import_rows": import_rows,
         "referrals": referrals,
         "checks": checks,
         "enquiries": enquiries,
@@ -565,6 +587,10 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "referrals:mine": lambda r, o: {},
     "referrals:new": lambda r, o: {},
     "referrals:queue": lambda r, o: {},
+    "missing:imports": lambda r, o: {},
+    "missing:import-review": lambda r, o: {},
+    "missing:import": lambda r, o: {"pk": o["import_batch"].pk},
+    "missing:import-review-row": lambda r, o: {"pk": o["import_rows"][r.pk].pk},
     "referrals:timeliness": lambda r, o: {},
     "referrals:checks": lambda r, o: {},
     "referrals:check-answer": lambda r, o: {"pk": o["checks"][r.pk].pk},

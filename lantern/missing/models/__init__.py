@@ -1,3 +1,10 @@
+# The bulk import's models live with the import (lantern/missing/imports/); imported here so
+# the app registry and migrations see them.
+from lantern.missing.imports.models import (
+    ImportBatch,
+    ImportRow,
+    SchoolAbsence,
+)
 from lantern.missing.models.episode import (
     ChildCategory,
     Episode,
@@ -30,6 +37,8 @@ __all__ = [
     "Episode",
     "EpisodeStatus",
     "FiringMoment",
+    "ImportBatch",
+    "ImportRow",
     "InterviewAttempt",
     "InterviewLead",
     "InterviewProvider",
@@ -44,4 +53,5 @@ __all__ = [
     "RuleFiring",
     "RuleKind",
     "RuleMoment",
+    "SchoolAbsence",
 ]

@@ -1,0 +1,118 @@
+"""Writing an import's rows fast: PostgreSQL COPY of plain values, with the row-history
+insert triggers skipped for this transaction.
+
+Measured on this machine, Django's `bulk_create` spent more time compiling its statement
+than PostgreSQL spent inserting, and pghistory's insert triggers multiplied the insert time
+(the demo loader found 482 s against 15 s for 100,000 people). The line's `ImportRow` keeps
+what an insert event would have (who, when, the batch and file, the cells as sent); later
+changes to these records are tracked as any other (decision 0018). The triggers are skipped
+the way django-pgtrigger skips them (`pgtrigger.ignore`, local to the transaction), which any
+database role may do; the append-only and constraint checks still apply."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import pgtrigger
+from django.db import connection, models
+from django.utils import timezone
+
+
+def _history_triggers(*models_: type[models.Model]) -> list[str]:
+    uris = [f"{m._meta.app_label}.{m.__name__}:insert_insert" for m in models_]
+    return [trigger.get_pgid(model) for model, trigger in pgtrigger.registered(*uris)]
+
+
+@contextmanager
+def without_insert_history(*models_: type[models.Model]) -> Iterator[None]:
+    """Skip the row-history insert triggers of `models_` in this transaction only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pgtrigger.ignore', %s, true)",
+            ["{" + ",".join(_history_triggers(*models_)) + "}"],
+        )
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+
+
+def _text(value: Any) -> str:
+    """One value in COPY's text format."""
+    kind = type(value)
+    if kind is str:
+        text = value
+    elif value is None:
+        return "\\N"
+    elif kind is bool:
+        return "t" if value else "f"
+    elif kind is datetime:
+        return value.isoformat()
+    else:
+        return str(value)  # keys, numbers, dates: nothing to escape
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+class Table:
+    """One model's columns, with the default each takes when a row leaves it out."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.columns = [str(f.column) for f in self.fields]
+        self.json = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
+        self.each_row = {
+            f.attname: f for f in self.fields if f.has_default() and callable(f.default)
+        }
+        self.defaults: dict[str, Any] = {}
+        for f in self.fields:
+            if f.attname not in self.each_row:
+                self.defaults[f.attname] = (
+                    None if f.null and not f.has_default() else f.get_default()
+                )
+
+    def line(self, values: dict[str, Any], now: Any) -> str:
+        out = []
+        for f in self.fields:
+            name = f.attname
+            if name in values:
+                value = values[name]
+            elif name in {"created_at", "modified_at"}:
+                value = now  # auto_now_add and auto_now
+            elif name in self.each_row:
+                value = self.each_row[name].get_default()  # a new key, the time now...
+            else:
+                value = self.defaults[name]
+            if name in self.json:
+                value = json.dumps(value, ensure_ascii=False)
+            out.append(_text(value))
+        return "\t".join(out) + "\n"
+
+
+_TABLES: dict[type[models.Model], Table] = {}
+
+
+def copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` (attribute name -> value; the key and timestamps filled in when left
+    out) into `model`'s table with COPY, in the caller's transaction."""
+    if not rows:
+        return
+    table = _TABLES.setdefault(model, Table(model))
+    now = timezone.now()
+    data = "".join(table.line(values, now) for values in rows)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        statement = f"COPY {model._meta.db_table} ({', '.join(table.columns)}) FROM STDIN"
+        with raw.copy(statement) as copy:
+            copy.write(data.encode())

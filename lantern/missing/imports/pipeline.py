@@ -1,0 +1,743 @@
+"""The rows of a batch, a chunk at a time: check, match, validate as `episode_report` does,
+and write the valid ones in bulk.
+
+A police report makes an episode exactly as `episode_report` and `episode_record_return`
+would (the same rules and messages, the same reference sequence, grading, return interview
+routed to the configured provider, chronology entries), but for a chunk of lines in a few
+statements: the rules are checked here in Python against the child's episodes read once per
+chunk (and those this file has just added), and the rows are inserted with `bulk_create`.
+Each chunk is its own transaction, so the progress bar moves and a failure keeps the chunks
+before it. The audit trail gets one event per batch with its counts (decision 0018)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lantern.access.audit import audit_record
+from lantern.access.models import Involvement, InvolvementKind
+from lantern.accounts.models import User
+from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
+from lantern.chronology.services import FUTURE_TOLERANCE
+from lantern.core.deadlines import due_at
+from lantern.core.models import Code
+from lantern.missing.imports.bulk import copy_insert, without_insert_history
+from lantern.missing.imports.matching import (
+    Decision,
+    exact_matches,
+    name_key,
+    search,
+    upn_matches,
+)
+from lantern.missing.imports.models import (
+    BatchStatus,
+    ImportBatch,
+    ImportKind,
+    ImportRow,
+    RowStatus,
+    SchoolAbsence,
+)
+from lantern.missing.imports.reading import CHECKS, Checked, data_hash, key_hash, read_rows
+from lantern.missing.models import (
+    ChildCategory,
+    Episode,
+    EpisodeStatus,
+    InterviewProvider,
+    MissingFrom,
+    ReturnInterview,
+    RiskGrading,
+)
+from lantern.people.models import LegalStatus, LegalStatusKind, Person, School
+from lantern.people.services import Birth, person_create
+
+CHUNK = 5000
+SETTLED = (RowStatus.CREATED, RowStatus.UPDATED, RowStatus.UNCHANGED)
+ABSENCE_REASONS = "school_absence_reason"
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _when(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%-d %B %Y %H:%M}"
+
+
+@dataclass
+class Outcome:
+    """What became of one line."""
+
+    checked: Checked
+    status: str = RowStatus.CREATED
+    person_id: Any = None
+    episode: Episode | None = None
+    episode_id: Any = None
+    absence_id: Any = None
+    candidates: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def fail(self, column: str, message: str) -> None:
+        self.status = RowStatus.ERROR
+        self.problems.append((column, message))
+
+
+@dataclass
+class Context:
+    """What a run keeps between chunks: codes, providers, people it created."""
+
+    batch: ImportBatch
+    actor: User
+    request: Any = None
+    grades: dict[str, Code] = field(default_factory=dict)
+    types: dict[str, Code] = field(default_factory=dict)
+    reasons: dict[str, Code] = field(default_factory=dict)
+    providers: dict[str, Any] = field(default_factory=dict)
+    created_people: dict[tuple[str, str, Any], Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_batch(cls, batch: ImportBatch, actor: User, request: Any = None) -> Context:
+        today = timezone.localdate()
+        context = cls(batch=batch, actor=actor, request=request)
+        context.grades = {
+            c.code: c for c in Code.objects.in_list("missing_risk_grade").current(today)
+        }
+        context.types = {c.code: c for c in Code.objects.in_list("ssda903_missing_type")}
+        context.reasons = {c.code: c for c in Code.objects.in_list(ABSENCE_REASONS).current(today)}
+        context.providers = {
+            p.category: p.agency for p in InterviewProvider.objects.select_related("agency")
+        }
+        return context
+
+
+# --- Deciding who each line is about ------------------------------------------------------
+
+
+def _decide(context: Context, outcomes: list[Outcome], *, create: bool) -> None:
+    """Set `person_id` (confident) or `candidates` (review) on each valid outcome; with no
+    likely match, create the person when `create`, else send the line to review."""
+    keys: dict[int, Any] = {}
+    upns: dict[int, str] = {}
+    for index, outcome in enumerate(outcomes):
+        v = outcome.checked.values
+        if v.get("upn"):
+            upns[index] = v["upn"]
+        if v.get("date_of_birth"):
+            keys[index] = name_key(v["given_names"], v["family_name"], v["date_of_birth"])
+    by_upn = upn_matches(list(upns.values()))
+    by_name = exact_matches(list(keys.values()))
+    for index, outcome in enumerate(outcomes):
+        v = outcome.checked.values
+        upn_people = by_upn.get(upns.get(index, ""), set())
+        name_people = by_name.get(keys[index], set()) if index in keys else set()
+        memo = (v["given_names"].lower(), v["family_name"].lower(), v.get("date_of_birth"))
+        if len(upn_people) == 1:
+            outcome.person_id = next(iter(upn_people))
+        elif len(name_people) == 1 and not upn_people:
+            outcome.person_id = next(iter(name_people))
+        elif memo in context.created_people:
+            outcome.person_id = context.created_people[memo]
+        elif upn_people or name_people:
+            outcome.status = RowStatus.NEEDS_REVIEW
+            outcome.candidates = [str(p) for p in sorted(upn_people | name_people, key=str)]
+        else:
+            found: Decision = search(v["given_names"], v["family_name"], v.get("date_of_birth"))
+            if found.candidates or not create:
+                outcome.status = RowStatus.NEEDS_REVIEW
+                outcome.candidates = found.candidates
+            else:
+                person = _create_person(context, v)
+                context.created_people[memo] = person.pk
+                outcome.person_id = person.pk
+
+
+def _create_person(context: Context, v: dict[str, Any]) -> Person:
+    """A child the police report names and nobody has recorded: a new record, through the
+    people service (audited, on their chronology), noting the import as the reason."""
+    born = v.get("date_of_birth")
+    return person_create(
+        request=context.request,
+        actor=context.actor,
+        given_names=v["given_names"],
+        family_name=v["family_name"],
+        birth=Birth(precision="exact", date_of_birth=born) if born else None,
+        gender=v.get("gender") or "not_known",
+    )
+
+
+# --- Police missing reports ----------------------------------------------------------------
+
+
+def _references(count: int) -> list[str]:
+    """`count` references from the episodes' sequence in one statement (as `next_reference`
+    makes them one at a time)."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval('missing_reference_seq') FROM generate_series(1, %s)", [count]
+        )
+        numbers = [number for (number,) in cursor.fetchall()]
+    year = timezone.localdate().year
+    return [f"MIS-{year}-{number:06d}" for number in numbers]
+
+
+@dataclass
+class Period:
+    reference: str
+    start: datetime
+    end: datetime | None
+
+    def overlaps(self, start: datetime, end: datetime | None) -> bool:
+        return (end is None or self.start < end) and (self.end is None or start < self.end)
+
+
+def _periods(children: set[Any]) -> dict[Any, list[Period]]:
+    periods: dict[Any, list[Period]] = defaultdict(list)
+    for child, reference, start, end in Episode.objects.filter(child__in=children).values_list(
+        "child_id", "reference", "last_seen_at", "returned_at"
+    ):
+        periods[child].append(Period(reference, start, end))
+    return periods
+
+
+def _in_care(children: set[Any]) -> dict[Any, list[tuple[date, date | None]]]:
+    spans: dict[Any, list[tuple[date, date | None]]] = defaultdict(list)
+    for person, start, end in LegalStatus.objects.filter(
+        person__in=children, kind=LegalStatusKind.LOOKED_AFTER
+    ).values_list("person_id", "valid_from", "valid_to"):
+        spans[person].append((start, end))
+    return spans
+
+
+def _looked_after(spans: list[tuple[date, date | None]], day: date) -> bool:
+    return any(start <= day and (end is None or end >= day) for start, end in spans)
+
+
+def _check_episode(
+    context: Context,
+    outcome: Outcome,
+    child: Person,
+    periods: list[Period],
+    care: list[tuple[date, date | None]],
+) -> None:
+    """`episode_report`'s rules, with its messages, against the child's episodes so far."""
+    v = outcome.checked.values
+    seen, reported, back = v["last_seen_at"], v["reported_at"], v["returned_at"]
+    now = timezone.now() + FUTURE_TOLERANCE
+    for column, moment, label in (
+        ("reported_at", reported, "The time it was reported"),
+        ("last_seen_at", seen, "The time the child was last seen"),
+        ("noticed_at", v["noticed_at"], "The time they were noticed missing"),
+        ("returned_at", back, "The time of return"),
+    ):
+        if moment is not None and moment > now:
+            outcome.fail(column, f"{label} cannot be in the future.")
+    if child.born_earliest and _local_day(seen) < child.born_earliest:
+        outcome.fail(
+            "last_seen_at",
+            "The time last seen is before the young person was born: check the date.",
+        )
+    if v["risk_grade"] not in context.grades:
+        outcome.fail("risk_grade", "Choose a current risk grade: very low, low, medium or high.")
+    in_care = _looked_after(care, _local_day(seen))
+    if v["ssda903_type"] and not in_care:
+        outcome.fail("ssda903_type", "Missing or away is recorded only for a child in care.")
+    clash = next((p for p in periods if p.overlaps(seen, back)), None)
+    if clash is not None:
+        if clash.end is None:
+            message = (
+                f"{child.known_as} is still recorded as missing since {_when(clash.start)} "
+                f"({clash.reference}): record their return before reporting a new episode."
+            )
+        else:
+            message = (
+                f"This overlaps episode {clash.reference} (missing from {_when(clash.start)} "
+                f"until {_when(clash.end)}): a new episode must start after the previous return."
+            )
+        outcome.fail("last_seen_at", message)
+
+
+def _category(care: list[tuple[date, date | None]], back: datetime) -> str:
+    return (
+        ChildCategory.IN_CARE
+        if _looked_after(care, _local_day(back))
+        else ChildCategory.MISSING_FROM_HOME
+    )
+
+
+def write_police(context: Context, outcomes: list[Outcome]) -> None:
+    """Validate the decided lines against their children's episodes and insert the valid
+    ones: the episode, its first grading, the return interview (when returned), the
+    chronology entries. One COPY per table for the whole chunk (see `bulk.py`)."""
+    todo = [o for o in outcomes if o.status == RowStatus.CREATED and o.person_id is not None]
+    children = {o.person_id for o in todo}
+    # Lock the children as `episode_report` does, so a report made on a page while the
+    # import runs cannot slip between the overlap check and the insert.
+    people = {
+        p.pk: p
+        for p in Person.objects.select_for_update()
+        .filter(pk__in=children)
+        .only("id", "given_names", "family_name", "preferred_name", "born_earliest")
+        .order_by("pk")
+    }
+    periods = _periods(children)
+    care = _in_care(children)
+    actor = context.actor
+    agency_id = getattr(actor, "agency_id", None)
+    valid: list[tuple[Outcome, dict[str, Any]]] = []
+    for outcome in todo:
+        child = people[outcome.person_id]
+        _check_episode(context, outcome, child, periods[child.pk], care[child.pk])
+        if outcome.status == RowStatus.ERROR:
+            continue
+        v = outcome.checked.values
+        # A police report of a child in care is "missing" (M) unless it says "away" (A).
+        in_care = _looked_after(care[child.pk], _local_day(v["last_seen_at"]))
+        kind = context.types[v["ssda903_type"] or "M"] if in_care else None
+        back = v["returned_at"]
+        episode = {
+            "id": uuid.uuid4(),
+            "child_id": child.pk,
+            "status": EpisodeStatus.RETURNED if back else EpisodeStatus.REPORTED,
+            "reported_at": v["reported_at"],
+            "reported_by_id": actor.pk,
+            "reporter_name": "Police",
+            "reporter_relationship": "Police missing report (bulk import)",
+            "last_seen_at": v["last_seen_at"],
+            "noticed_at": v["noticed_at"],
+            "missing_from": v["missing_from"],
+            "placing_authority": v["placing_authority"],
+            "circumstances": v["circumstances"],
+            "description": v["description"],
+            "clothing": v["clothing"],
+            "police_reference": v["police_reference"],
+            "police_risk_grade_id": context.grades[v["risk_grade"]].pk,
+            "ssda903_type_id": kind.pk if kind else None,
+            "returned_at": back,
+            "found_where": v["found_where"],
+            "found_by": v["found_by"],
+            "returned_with": v["returned_with"],
+            "interview_category": _category(care[child.pk], back) if back else "",
+            "interview_due_at": due_at(back, "return_interview") if back else None,
+            "created_by_id": actor.pk,
+            "modified_by_id": actor.pk,
+        }
+        periods[child.pk].append(Period("an earlier row of this file", v["last_seen_at"], back))
+        valid.append((outcome, episode))
+    for (_, episode), reference in zip(valid, _references(len(valid)), strict=True):
+        episode["reference"] = reference
+    gradings: list[dict[str, Any]] = []
+    interviews: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    involvements: list[dict[str, Any]] = []
+    episode_type = ContentType.objects.get_for_model(Episode)
+    by_id = {code.pk: code for code in context.grades.values()}
+    teams = {
+        category: list(agency.teams.filter(is_active=True).values_list("pk", flat=True))
+        for category, agency in context.providers.items()
+    }
+    for outcome, episode in valid:
+        outcome.episode_id = episode["id"]
+        grade = by_id[episode["police_risk_grade_id"]]
+        link = {"link_type": "missing.episode", "link_id": episode["id"]}
+        mine = {"created_by_id": actor.pk, "modified_by_id": actor.pk}
+        gradings.append(
+            {
+                "episode_id": episode["id"],
+                "grade_id": grade.pk,
+                "graded_at": episode["reported_at"],
+                "graded_by_id": actor.pk,
+                "sources": outcome.checked.values["grading_sources"],
+                **mine,
+            }
+        )
+        # One entry per episode: the report, and the return when the file already has it.
+        summary = (
+            f"Reported missing from {MissingFrom(episode['missing_from']).label.lower()} "
+            f"({episode['reference']}), {grade.label.lower()}"
+        )
+        if episode["returned_at"] is not None:
+            summary += (
+                f"; returned {_when(episode['returned_at'])}, found at {episode['found_where']}"
+            )
+        entries.append(
+            {
+                "person_id": episode["child_id"],
+                "kind": EntryKind.MISSING,
+                "summary": summary[:500],
+                "detail": episode["circumstances"],
+                "occurred_at": episode["last_seen_at"],
+                "author_id": actor.pk,
+                "source_agency_id": agency_id,
+                "significance": Significance.SIGNIFICANT
+                if grade.code in {"medium", "high"}
+                else Significance.ROUTINE,
+                **link,
+            }
+        )
+        if episode["returned_at"] is not None:
+            provider = context.providers.get(episode["interview_category"])
+            interviews.append(
+                {"episode_id": episode["id"], "provider_id": provider.pk if provider else None}
+                | mine
+            )
+            involvements.extend(
+                {
+                    "content_type_id": episode_type.pk,
+                    "object_id": episode["id"],
+                    "kind": InvolvementKind.ALLOCATED_TEAM,
+                    "team_id": team,
+                    "recorded_by_id": actor.pk,
+                    "started_at": timezone.now(),
+                }
+                for team in teams.get(episode["interview_category"], [])
+            )
+    tables = (Episode, RiskGrading, ReturnInterview, Involvement, ChronologyEntry)
+    with without_insert_history(*tables):
+        copy_insert(Episode, [e for _, e in valid])
+        copy_insert(RiskGrading, gradings)
+        copy_insert(ReturnInterview, interviews)
+        copy_insert(Involvement, involvements)
+        copy_insert(ChronologyEntry, entries)
+
+
+def _police_update(context: Context, outcome: Outcome, episode: Episode) -> None:
+    """A report imported before (or recorded by hand) seen again: the return, if it is new,
+    is recorded through `episode_record_return`; a new grade while missing through
+    `episode_grade`; anything else that differs is reported, not overwritten."""
+    from lantern.missing.services import episode_grade, episode_record_return  # noqa: PLC0415
+
+    v = outcome.checked.values
+    outcome.episode_id, outcome.person_id = episode.pk, episode.child_id
+    changed = False
+    try:
+        if (
+            episode.is_open
+            and v["risk_grade"]
+            and v["risk_grade"]
+            != (episode.police_risk_grade.code if episode.police_risk_grade else "")
+        ):
+            episode_grade(
+                request=context.request,
+                actor=context.actor,
+                episode=episode,
+                grade=context.grades[v["risk_grade"]],
+                sources=v["grading_sources"],
+                graded_at=min(timezone.now(), v["returned_at"] or timezone.now()),
+            )
+            changed = True
+        if episode.is_open and v["returned_at"]:
+            episode_record_return(
+                request=context.request,
+                actor=context.actor,
+                episode=episode,
+                returned_at=v["returned_at"],
+                found_where=v["found_where"],
+                found_by=v["found_by"],
+                returned_with=v["returned_with"],
+            )
+            changed = True
+    except ValidationError as error:
+        for column, messages in getattr(error, "message_dict", {"": error.messages}).items():
+            for message in messages:
+                outcome.fail(column if column != "__all__" else "", message)
+        return
+    differs = [
+        column
+        for column, current in (
+            ("returned_at", episode.returned_at),
+            ("found_where", episode.found_where),
+            ("reported_at", episode.reported_at),
+        )
+        if v[column] and v[column] != current
+    ]
+    if differs:
+        outcome.fail(
+            differs[0],
+            f"This report was imported before as {episode.reference} and "
+            f"{', '.join(differs)} now differ: correct the episode on its page.",
+        )
+    else:
+        outcome.status = RowStatus.UPDATED if changed else RowStatus.UNCHANGED
+
+
+def _previous(kind: str, keys: set[str]) -> dict[str, ImportRow]:
+    """The last settled or waiting row of an earlier import (or earlier in this one) for
+    each natural key."""
+    found: dict[str, ImportRow] = {}
+    for row in (
+        ImportRow.objects.filter(
+            kind=kind, key_hash__in=keys, status__in=[*SETTLED, RowStatus.NEEDS_REVIEW]
+        )
+        .only("key_hash", "status", "number", "data_hash", "episode_id", "person_id")
+        .order_by("created_at", "number")
+    ):
+        found[row.key_hash] = row
+    return found
+
+
+def _police_chunk(context: Context, outcomes: list[Outcome]) -> None:
+    hashes = {o.checked.values["__key"] for o in outcomes if o.checked.ok}
+    previous = _previous(ImportKind.POLICE_MISSING, hashes)
+    by_reference: dict[tuple[str, float], Episode] = {}
+    episode_ids = [r.episode_id for r in previous.values() if r.episode_id]
+    references = {
+        o.checked.values["police_reference"]
+        for o in outcomes
+        if o.checked.ok and o.checked.values["__key"] not in previous
+    }
+    for known in Episode.objects.select_related("police_risk_grade", "child").filter(
+        Q(pk__in=episode_ids) | Q(police_reference__in=references)
+    ):
+        by_reference[(known.police_reference.upper(), known.last_seen_at.timestamp())] = known
+    fresh: list[Outcome] = []
+    seen_here: set[str] = set()
+    for outcome in outcomes:
+        v = outcome.checked.values
+        if not outcome.checked.ok:
+            outcome.status = RowStatus.ERROR
+            outcome.problems = list(outcome.checked.problems)
+            continue
+        key, earlier = v["__key"], previous.get(v["__key"])
+        if earlier is not None and earlier.status == RowStatus.NEEDS_REVIEW:
+            outcome.status = RowStatus.UNCHANGED
+            outcome.problems = [("", f"Waiting in the review queue (line {earlier.number}).")]
+            continue
+        episode = by_reference.get((v["police_reference"].upper(), v["last_seen_at"].timestamp()))
+        if episode is not None:
+            if earlier is not None and earlier.data_hash == v["__data"]:
+                outcome.status = RowStatus.UNCHANGED
+                outcome.episode_id, outcome.person_id = episode.pk, episode.child_id
+            else:
+                _police_update(context, outcome, episode)
+            continue
+        if key in seen_here:
+            outcome.fail("police_reference", "This report is in the file twice: once is enough.")
+            continue
+        seen_here.add(key)
+        fresh.append(outcome)
+    _decide(context, fresh, create=True)
+    write_police(context, fresh)
+
+
+# --- School absences -----------------------------------------------------------------------
+
+
+def write_absences(context: Context, outcomes: list[Outcome]) -> None:
+    """Check the decided absence lines (the school is known, the code current, the day not
+    in the future nor before the child was born) and insert the new ones; an absence already
+    recorded is unchanged."""
+    todo = [o for o in outcomes if o.status == RowStatus.CREATED and o.person_id is not None]
+    urns = {o.checked.values["school_urn"] for o in todo}
+    schools = {s.urn: s for s in School.objects.filter(urn__in=urns)}
+    people = {p.pk: p for p in Person.objects.filter(pk__in={o.person_id for o in todo})}
+    existing = {
+        (a.child_id, a.school_id, a.day, a.session): a.pk
+        for a in SchoolAbsence.objects.filter(
+            child__in=people,
+            school__in=schools.values(),
+            day__in={o.checked.values["absence_date"] for o in todo},
+        ).only("child_id", "school_id", "day", "session")
+    }
+    today = timezone.localdate()
+    new: list[tuple[Outcome, SchoolAbsence]] = []
+    for outcome in todo:
+        v = outcome.checked.values
+        school = schools.get(v["school_urn"])
+        child = people[outcome.person_id]
+        if school is None:
+            outcome.fail(
+                "school_urn",
+                f"No school with URN {v['school_urn']} is recorded: ask an administrator to "
+                "add it, then import the row again.",
+            )
+        if v["reason_code"] not in context.reasons:
+            outcome.fail(
+                "reason_code", f"\u2018{v['reason_code']}\u2019 is not a DfE attendance code."
+            )
+        if v["absence_date"] > today:
+            outcome.fail("absence_date", "The day absent cannot be in the future.")
+        if child.born_earliest and v["absence_date"] < child.born_earliest:
+            outcome.fail(
+                "absence_date", "The day absent is before the young person was born: check it."
+            )
+        if outcome.status == RowStatus.ERROR or school is None:
+            continue
+        key = (child.pk, school.pk, v["absence_date"], v["session"])
+        if key in existing:
+            outcome.status, outcome.absence_id = RowStatus.UNCHANGED, existing[key]
+            continue
+        absence = SchoolAbsence(
+            child=child,
+            school=school,
+            day=v["absence_date"],
+            session=v["session"],
+            reason=context.reasons[v["reason_code"]],
+            created_by=context.actor,
+            modified_by=context.actor,
+        )
+        existing[key] = absence.pk
+        new.append((outcome, absence))
+    SchoolAbsence.objects.bulk_create([a for _, a in new])
+    for outcome, absence in new:
+        outcome.absence_id = absence.pk
+
+
+def _absence_chunk(context: Context, outcomes: list[Outcome]) -> None:
+    fresh = []
+    for outcome in outcomes:
+        if not outcome.checked.ok:
+            outcome.status = RowStatus.ERROR
+            outcome.problems = list(outcome.checked.problems)
+        else:
+            fresh.append(outcome)
+    hashes = {o.checked.values["__key"] for o in fresh}
+    previous = _previous(ImportKind.SCHOOL_ABSENCE, hashes)
+    waiting = []
+    for outcome in fresh:
+        earlier = previous.get(outcome.checked.values["__key"])
+        if earlier is not None and earlier.status == RowStatus.NEEDS_REVIEW:
+            outcome.status = RowStatus.UNCHANGED
+            outcome.problems = [("", f"Waiting in the review queue (line {earlier.number}).")]
+        elif earlier is not None and earlier.person_id is not None:
+            outcome.person_id = earlier.person_id  # decided before; the absence may be new
+            waiting.append(outcome)
+        else:
+            waiting.append(outcome)
+    _decide(context, [o for o in waiting if o.person_id is None], create=False)
+    write_absences(context, waiting)
+
+
+# --- Running a batch -----------------------------------------------------------------------
+
+
+def _row(batch: ImportBatch, outcome: Outcome) -> dict[str, Any]:
+    v = outcome.checked.values
+    return {
+        "batch_id": batch.pk,
+        "number": outcome.checked.number,
+        "kind": batch.kind,
+        "status": outcome.status,
+        "key_hash": v.get("__key", ""),
+        "data_hash": v.get("__data", ""),
+        "data": outcome.checked.raw,
+        "problems": [{"column": c, "message": m} for c, m in outcome.problems],
+        "person_id": outcome.person_id,
+        "episode_id": outcome.episode_id,
+        "absence_id": outcome.absence_id,
+        "candidates": outcome.candidates,
+        "created_by_id": batch.created_by_id,
+        "modified_by_id": batch.created_by_id,
+    }
+
+
+def check_line(kind: str, number: int, raw: dict[str, str]) -> Checked:
+    checked = CHECKS[kind](number, raw)
+    checked.values["__key"] = key_hash(kind, checked.values)
+    checked.values["__data"] = data_hash(raw)
+    return checked
+
+
+def process(context: Context, lines: list[tuple[int, dict[str, str]]]) -> list[Outcome]:
+    """One chunk: check each line, decide, write; returns what became of each line."""
+    kind = context.batch.kind
+    outcomes = [Outcome(checked=check_line(kind, number, raw)) for number, raw in lines]
+    if kind == ImportKind.POLICE_MISSING:
+        _police_chunk(context, outcomes)
+    else:
+        _absence_chunk(context, outcomes)
+    return outcomes
+
+
+COUNTERS: dict[str, str] = {
+    RowStatus.CREATED: "created",
+    RowStatus.UPDATED: "updated",
+    RowStatus.UNCHANGED: "unchanged",
+    RowStatus.ERROR: "errors",
+    RowStatus.NEEDS_REVIEW: "needs_review",
+}
+
+
+def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
+    """Import every line of the batch, a chunk per transaction, moving `processed` on after
+    each so the page's progress bar follows; then one audit event with the counts."""
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.status != BatchStatus.QUEUED:
+        return batch  # already run (a task delivered twice)
+    actor = batch.created_by
+    assert actor is not None  # noqa: S101 - every batch has its uploader
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, started_at=timezone.now()
+    )
+    context = Context.for_batch(batch, actor)
+    try:
+        for lines in _chunks(read_rows(batch.kind, batch.content), chunk):
+            with transaction.atomic():
+                # A chunk lost in a crash before its commit reached disk is lost whole, with
+                # its progress count: the batch shows it stopped and the file can be
+                # imported again, which is idempotent. Not waiting for the flush halves the
+                # time a chunk takes.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+                outcomes = process(context, lines)
+                copy_insert(ImportRow, [_row(batch, o) for o in outcomes])
+                counts: dict[str, Any] = defaultdict(int)
+                for outcome in outcomes:
+                    counts[COUNTERS[outcome.status]] += 1
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    processed=F("processed") + len(outcomes),
+                    **{name: F(name) + count for name, count in counts.items()},
+                )
+    except Exception as error:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED,
+            finished_at=timezone.now(),
+            failure=f"The import stopped: {error.__class__.__name__}. The rows before it are "
+            "kept; upload the file again to finish it.",
+        )
+        batch.refresh_from_db()
+        audit_record(
+            action="missing.import_failed",
+            actor=actor,
+            obj=batch,
+            outcome="failure",
+            detail={"processed": batch.processed, "error": error.__class__.__name__},
+        )
+        raise
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    audit_record(
+        action="missing.import_completed",
+        actor=actor,
+        obj=batch,
+        detail={
+            "kind": batch.kind,
+            "sha256": batch.sha256,
+            "rows": batch.total,
+            "created": batch.created,
+            "updated": batch.updated,
+            "unchanged": batch.unchanged,
+            "errors": batch.errors,
+            "needs_review": batch.needs_review,
+        },
+    )
+    return batch
