@@ -391,6 +391,13 @@ def _schedule(rng: random.Random, child: Child, count: int, now: datetime) -> li
     return [begin + timedelta(days=d) for d in days]
 
 
+def _missing_from(rng: random.Random, *, in_care: bool, school: bool) -> str:
+    if school:
+        return MissingFrom.SCHOOL
+    usual = MissingFrom.PLACEMENT if in_care else MissingFrom.HOME
+    return str(_pick(rng, [(usual, 92), (MissingFrom.OTHER, 8)]))
+
+
 def _plan_child(
     rng: random.Random,
     child: Child,
@@ -432,14 +439,7 @@ def _plan_child(
             returned = reported + timedelta(minutes=rng.uniform(20, 90))
         if (open_last and last) or returned > now - timedelta(minutes=30):
             returned = None
-        if care is None:
-            missing_from = (
-                MissingFrom.SCHOOL
-                if school
-                else _pick(rng, [(MissingFrom.HOME, 92), (MissingFrom.OTHER, 8)])
-            )
-        else:
-            missing_from = _pick(rng, [(MissingFrom.PLACEMENT, 92), (MissingFrom.OTHER, 8)])
+        missing_from = _missing_from(rng, in_care=care is not None, school=school)
         concern = child.concern or (care is not None and rng.random() < 0.3)
         plan = Plan(
             child=child,
@@ -502,6 +502,52 @@ def _found(rng: random.Random, plan: Plan, concern: bool, *, away: bool) -> None
         )
 
 
+def _offer(rng: random.Random, plan: Plan, returned: datetime) -> None:
+    """The interview offered as usual: mostly accepted and on time, some late, some declined,
+    some never reaching the young person."""
+    hours = timedelta(hours=1)
+    due = returned + 72 * hours
+    attempts = plan.attempts
+    plan.outcome = _pick(
+        rng,
+        [
+            ("offered_accepted", 74),
+            ("offered_declined", 14),
+            ("not_offered_no_contact", 8),
+            ("not_offered_other", 4),
+        ],
+    )
+    first = returned + rng.uniform(3, 40) * hours
+    if plan.outcome == "offered_accepted":
+        if rng.random() < 0.35:
+            attempts.append((first, "message", "Texted to offer a time to meet."))
+            first += rng.uniform(2, 20) * hours
+        attempts.append((first, "in_person", "Met at a place the young person chose."))
+        if rng.random() < 0.83:  # on time
+            plan.completed = min(first + rng.uniform(0, 4) * hours, due - 0.5 * hours)
+            plan.completed = max(plan.completed, first)
+        else:
+            plan.completed = returned + rng.uniform(76, 200) * hours
+        plan.words = rng.random() < 0.25
+    elif plan.outcome == "offered_declined":
+        attempts.append((first, "in_person", rng.choice(DECLINED_NOTES)))
+        plan.completed = first + rng.uniform(0.5, 20) * hours
+    elif plan.outcome == "not_offered_no_contact":
+        for method, note in [
+            ("phone", "No answer; voicemail left."),
+            ("message", "Letter and text sent offering a time."),
+            ("in_person", "Visited; nobody at home."),
+        ]:
+            attempts.append((first, method, note))
+            first += rng.uniform(12, 30) * hours
+        plan.completed = first
+    else:
+        attempts.append(
+            (first, "through_carer", "The social worker says the young person has moved.")
+        )
+        plan.completed = first + rng.uniform(1, 24) * hours
+
+
 def _interview(
     rng: random.Random, plan: Plan, following: Plan | None, now: datetime, *, overdue: bool
 ) -> None:
@@ -514,7 +560,6 @@ def _interview(
     plan.category = (
         ChildCategory.IN_CARE if plan.child.in_care(day) else ChildCategory.MISSING_FROM_HOME
     )
-    due = returned + timedelta(hours=72)
     again = following.last_seen if following else None
     hours = timedelta(hours=1)
     attempts = plan.attempts
@@ -529,44 +574,7 @@ def _interview(
             attempts.append((first, "phone", "Rang the carer to arrange a visit."))
         plan.completed = max(again + rng.uniform(1, 8) * hours, returned + hours)
     else:
-        plan.outcome = _pick(
-            rng,
-            [
-                ("offered_accepted", 74),
-                ("offered_declined", 14),
-                ("not_offered_no_contact", 8),
-                ("not_offered_other", 4),
-            ],
-        )
-        first = returned + rng.uniform(3, 40) * hours
-        if plan.outcome == "offered_accepted":
-            if rng.random() < 0.35:
-                attempts.append((first, "message", "Texted to offer a time to meet."))
-                first += rng.uniform(2, 20) * hours
-            attempts.append((first, "in_person", "Met at a place the young person chose."))
-            if rng.random() < 0.83:  # on time
-                plan.completed = min(first + rng.uniform(0, 4) * hours, due - 0.5 * hours)
-                plan.completed = max(plan.completed, first)
-            else:
-                plan.completed = returned + rng.uniform(76, 200) * hours
-            plan.words = rng.random() < 0.25
-        elif plan.outcome == "offered_declined":
-            attempts.append((first, "in_person", rng.choice(DECLINED_NOTES)))
-            plan.completed = first + rng.uniform(0.5, 20) * hours
-        elif plan.outcome == "not_offered_no_contact":
-            for method, note in [
-                ("phone", "No answer; voicemail left."),
-                ("message", "Letter and text sent offering a time."),
-                ("in_person", "Visited; nobody at home."),
-            ]:
-                attempts.append((first, method, note))
-                first += rng.uniform(12, 30) * hours
-            plan.completed = first
-        else:
-            attempts.append(
-                (first, "through_carer", "The social worker says the young person has moved.")
-            )
-            plan.completed = first + rng.uniform(1, 24) * hours
+        _offer(rng, plan, returned)
     if plan.completed is not None and rng.random() < 0.97:
         plan.closed = plan.completed + timedelta(days=rng.uniform(0.5, 12))
     # What has not happened yet by now does not happen.
@@ -857,41 +865,84 @@ def _bulk(ctx: Context, plans: list[Plan], *, timeline: bool, statuses: bool) ->
     children who go missing are first made looked after, as a year of them would be."""
     if not plans:
         return
-    rng = random.Random(f"missing-bulk:{ctx.seed}")  # noqa: S311 - reproducible synthetic data
-    staff = _staff(ctx)
-    codes = {
-        key: {c.code: c for c in Code.objects.in_list(key)}
-        for key in ("missing_risk_grade", "return_interview_outcome", "ssda903_missing_type")
-    }
-    lac = Code.objects.in_list("lac_legal_status").get(code="C2")
-    amount, unit = timescale("return_interview")
-    assert unit == "hours"  # noqa: S101 - the timescale the missing app loads
-    interview_clock = timedelta(hours=amount)
-    episode_type = ContentType.objects.get_for_model(Episode)
-    teams: dict[str, list[Any]] = {
-        ChildCategory.MISSING_FROM_HOME: list(ctx.agencies["charity_home"].teams.all()),
-        ChildCategory.IN_CARE: list(ctx.agencies["charity_care"].teams.all()),
-    }
-    providers: dict[str, Any] = {
-        ChildCategory.MISSING_FROM_HOME: ctx.agencies["charity_home"],
-        ChildCategory.IN_CARE: ctx.agencies["charity_care"],
-    }
-    looked_after: list[LegalStatus] = []
-    entries: list[ChronologyEntry] = []
-    episodes: list[Episode] = []
-    gradings: list[RiskGrading] = []
-    interviews: list[ReturnInterview] = []
-    attempts: list[InterviewAttempt] = []
-    involvements: list[Involvement] = []
-
-    def uid() -> uuid.UUID:
-        return uuid.UUID(int=rng.getrandbits(128), version=4)
-
+    writer = _Writer(ctx)
     for number, plan in enumerate(plans, start=1):  # the oldest: references from 1
-        actor = rng.choice(staff["reporters"])
+        episode, interview = writer.episode(plan, number)
+        if timeline:
+            writer.entries += _entries(episode, interview)
+    if statuses:
+        lac = Code.objects.in_list("lac_legal_status").get(code="C2")
+        for child in {p.child.id: p.child for p in plans if p.child.care}.values():
+            start, _, authority, away = child.care[0]
+            writer.looked_after.append(
+                LegalStatus(
+                    person_id=child.id,
+                    kind="looked_after",
+                    code=lac,
+                    placing_authority=authority,
+                    placed_out_of_area=away,
+                    valid_from=start,
+                )
+            )
+    writer.save()
+
+
+class _Writer:
+    """Rows for a bulk load of episodes, built one plan at a time."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.rng = random.Random(f"missing-bulk:{ctx.seed}")  # noqa: S311 - synthetic data
+        self.staff = _staff(ctx)
+        self.codes = {
+            key: {c.code: c for c in Code.objects.in_list(key)}
+            for key in ("missing_risk_grade", "return_interview_outcome", "ssda903_missing_type")
+        }
+        amount, unit = timescale("return_interview")
+        assert unit == "hours"  # noqa: S101 - the timescale the missing app loads
+        self.clock = timedelta(hours=amount)
+        self.episode_type = ContentType.objects.get_for_model(Episode)
+        self.providers: dict[str, Any] = {
+            ChildCategory.MISSING_FROM_HOME: ctx.agencies["charity_home"],
+            ChildCategory.IN_CARE: ctx.agencies["charity_care"],
+        }
+        self.teams = {k: list(a.teams.all()) for k, a in self.providers.items()}
+        self.looked_after: list[LegalStatus] = []
+        self.entries: list[ChronologyEntry] = []
+        self.episodes: list[Episode] = []
+        self.gradings: list[RiskGrading] = []
+        self.interviews: list[ReturnInterview] = []
+        self.attempts: list[InterviewAttempt] = []
+        self.involvements: list[Involvement] = []
+
+    def uid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def grading(self, episode: Episode, grade: Code, when: datetime, sources: str) -> None:
+        actor = episode.reported_by
+        self.gradings.append(
+            RiskGrading(
+                id=self.uid(),
+                episode=episode,
+                grade=grade,
+                graded_at=when,
+                graded_by=actor,
+                sources=sources,
+                created_by=actor,
+                modified_by=actor,
+            )
+        )
+
+    def involve(self, episode: Episode, kind: str, **who: Any) -> None:
+        self.involvements.append(
+            Involvement(content_type=self.episode_type, object_id=episode.pk, kind=kind, **who)
+        )
+
+    def episode(self, plan: Plan, number: int) -> tuple[Episode, ReturnInterview | None]:
+        rng, codes = self.rng, self.codes
+        actor = rng.choice(self.staff["reporters"])
         grade = codes["missing_risk_grade"][plan.grade]
         episode = Episode(
-            id=uid(),
+            id=self.uid(),
             reference=f"MIS-{timezone.localtime(plan.reported).year}-{number:06d}",
             child_id=plan.child.id,
             status=EpisodeStatus.REPORTED,
@@ -907,46 +958,22 @@ def _bulk(ctx: Context, plans: list[Plan], *, timeline: bool, statuses: bool) ->
             created_by=actor,
             modified_by=actor,
         )
-        episodes.append(episode)
-        gradings.append(
-            RiskGrading(
-                id=uid(),
-                episode=episode,
-                grade=grade,
-                graded_at=plan.reported,
-                graded_by=actor,
-                sources=rng.choice(SOURCES),
-                created_by=actor,
-                modified_by=actor,
-            )
-        )
+        self.episodes.append(episode)
+        self.grading(episode, grade, plan.reported, rng.choice(SOURCES))
         if plan.regrade is not None:
             when, regrade = plan.regrade
             episode.police_risk_grade = codes["missing_risk_grade"][regrade]
-            gradings.append(
-                RiskGrading(
-                    id=uid(),
-                    episode=episode,
-                    grade=episode.police_risk_grade,
-                    graded_at=when,
-                    graded_by=actor,
-                    sources="Missing over 24 hours; phone still off.",
-                    created_by=actor,
-                    modified_by=actor,
-                )
+            self.grading(
+                episode, episode.police_risk_grade, when, "Missing over 24 hours; phone still off."
             )
-        involvements.append(
-            Involvement(
-                content_type=episode_type,
-                object_id=episode.pk,
-                kind=InvolvementKind.REFERRER,
-                user=actor,
-            )
-        )
+        self.involve(episode, InvolvementKind.REFERRER, user=actor)
         if plan.returned is None:
-            if timeline:
-                entries += _entries(episode, None)
-            continue
+            return episode, None
+        return episode, self.returned(plan, episode)
+
+    def returned(self, plan: Plan, episode: Episode) -> ReturnInterview:
+        assert plan.returned is not None  # noqa: S101 - the caller checked
+        rng = self.rng
         episode.status = EpisodeStatus.RETURNED
         episode.returned_at = plan.returned
         episode.found_where = plan.place
@@ -958,30 +985,23 @@ def _bulk(ctx: Context, plans: list[Plan], *, timeline: bool, statuses: bool) ->
         episode.return_method = plan.return_method
         episode.injuries_or_disclosures = plan.injuries
         episode.interview_category = plan.category
-        episode.interview_due_at = plan.returned + interview_clock
-        interviewer = rng.choice(staff[plan.category] or staff["reporters"])
+        episode.interview_due_at = plan.returned + self.clock
+        interviewer = rng.choice(self.staff[plan.category] or self.staff["reporters"])
         interview = ReturnInterview(
-            id=uid(),
+            id=self.uid(),
             episode=episode,
-            provider=providers[plan.category],
+            provider=self.providers[plan.category],
             offered_at=plan.attempts[0][0] if plan.attempts else None,
-            created_by=actor,
-            modified_by=actor,
+            created_by=episode.reported_by,
+            modified_by=episode.reported_by,
         )
-        interviews.append(interview)
-        for team in teams[plan.category]:
-            involvements.append(
-                Involvement(
-                    content_type=episode_type,
-                    object_id=episode.pk,
-                    kind=InvolvementKind.ALLOCATED_TEAM,
-                    team=team,
-                )
-            )
+        self.interviews.append(interview)
+        for team in self.teams[plan.category]:
+            self.involve(episode, InvolvementKind.ALLOCATED_TEAM, team=team)
         for when, method, note in plan.attempts:
-            attempts.append(
+            self.attempts.append(
                 InterviewAttempt(
-                    id=uid(),
+                    id=self.uid(),
                     interview=interview,
                     attempted_at=when,
                     method=method,
@@ -992,62 +1012,56 @@ def _bulk(ctx: Context, plans: list[Plan], *, timeline: bool, statuses: bool) ->
                 )
             )
         if plan.completed is None:
-            if timeline:
-                entries += _entries(episode, interview)
-            continue
+            return interview
         for key, value in _content(rng, plan).items():
             setattr(interview, key, value)
-        interview.outcome = codes["return_interview_outcome"][plan.outcome]
+        interview.outcome = self.codes["return_interview_outcome"][plan.outcome]
         interview.child_declined = plan.outcome == "offered_declined"
         interview.completed_at = plan.completed
-        interview.interviewer = interviewer
-        interview.modified_by = interviewer
+        interview.interviewer = interview.modified_by = interviewer
         episode.status = EpisodeStatus.INTERVIEW_DONE
-        if plan.closed is None:
-            if timeline:
-                entries += _entries(episode, interview)
-            continue
-        closer = rng.choice(staff["closers"])
-        episode.status = EpisodeStatus.CLOSED
-        episode.closed_at = plan.closed
-        episode.closed_by = closer
-        episode.modified_by = closer
-        episode.oversight_comment = rng.choice(OVERSIGHT[:3])
-        if timeline:
-            entries += _entries(episode, interview)
-    in_care = {p.child.id: p for p in plans if p.child.care and statuses}
-    for child_id, plan in in_care.items():
-        start, _, authority, away = plan.child.care[0]
-        looked_after.append(
-            LegalStatus(
-                person_id=child_id,
-                kind="looked_after",
-                code=lac,
-                placing_authority=authority,
-                placed_out_of_area=away,
-                valid_from=start,
+        if plan.closed is not None:
+            closer = rng.choice(self.staff["closers"])
+            episode.status = EpisodeStatus.CLOSED
+            episode.closed_at = plan.closed
+            episode.closed_by = episode.modified_by = closer
+            episode.oversight_comment = (
+                OVERSIGHT[3]
+                if plan.outcome == "not_offered_missing_again"
+                else rng.choice(OVERSIGHT[:3])
             )
+        return interview
+
+    def save(self) -> None:
+        tracked = (
+            "missing.Episode",
+            "missing.RiskGrading",
+            "missing.ReturnInterview",
+            "missing.InterviewAttempt",
+            "people.LegalStatus",
+            "chronology.ChronologyEntry",
         )
-    tracked = (
-        "missing.Episode",
-        "missing.RiskGrading",
-        "missing.ReturnInterview",
-        "missing.InterviewAttempt",
-        "people.LegalStatus",
-        "chronology.ChronologyEntry",
-    )
-    with connection.cursor() as cursor, without_history(cursor, *tracked):
-        for batch in (looked_after, episodes, gradings, interviews, attempts, involvements):
-            if batch:
-                model: Any = type(batch[0])
-                model.objects.bulk_create(batch, batch_size=5000)
-        if entries:
-            ChronologyEntry.objects.bulk_create(entries, batch_size=5000)
-        cursor.execute("SELECT setval('missing_reference_seq', %s)", [max(1, len(episodes))])
-        cursor.execute(
-            f"ANALYZE {Episode._meta.db_table}, {ReturnInterview._meta.db_table}, "
-            f"{InterviewAttempt._meta.db_table}"
-        )
+        batches: list[list[Any]] = [
+            self.looked_after,
+            self.episodes,
+            self.gradings,
+            self.interviews,
+            self.attempts,
+            self.involvements,
+            self.entries,
+        ]
+        with connection.cursor() as cursor, without_history(cursor, *tracked):
+            for batch in batches:
+                if batch:
+                    model: Any = type(batch[0])
+                    model.objects.bulk_create(batch, batch_size=5000)
+            cursor.execute(
+                "SELECT setval('missing_reference_seq', %s)", [max(1, len(self.episodes))]
+            )
+            cursor.execute(
+                f"ANALYZE {Episode._meta.db_table}, {ReturnInterview._meta.db_table}, "
+                f"{InterviewAttempt._meta.db_table}"
+            )
 
 
 def _entries(episode: Episode, interview: ReturnInterview | None) -> list[ChronologyEntry]:

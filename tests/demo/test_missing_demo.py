@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 from unittest import mock
 
@@ -134,7 +135,7 @@ def test_every_episode_keeps_the_services_rules(demo: Context) -> None:
     for episode in episodes.order_by("last_seen_at"):
         by_child.setdefault(episode.child_id, []).append(episode)
     for child_episodes in by_child.values():
-        for before, after in zip(child_episodes, child_episodes[1:], strict=False):
+        for before, after in pairwise(child_episodes):
             assert before.returned_at is not None
             assert before.returned_at <= after.last_seen_at
     for episode in episodes.exclude(ssda903_type=None)[:40]:
