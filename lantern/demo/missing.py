@@ -1040,6 +1040,7 @@ class _Writer:
             "missing.InterviewAttempt",
             "people.LegalStatus",
             "chronology.ChronologyEntry",
+            "access.Involvement",
         )
         batches: list[list[Any]] = [
             self.looked_after,
