@@ -21,6 +21,7 @@ from lantern.accounts.models import Agency, Role, Team, User
 from lantern.accounts.roles import RoleCode
 from lantern.core.models import Code
 from lantern.demo.families import families
+from lantern.demo.missing import demo_missing
 from lantern.demo.places import PRIMARY_PATTERNS, SECONDARY_PATTERNS, STREETS, WARDS
 from lantern.demo.population import bulk_population
 from lantern.demo.referrals import demo_referrals
@@ -55,6 +56,7 @@ class Context:
     users: list[User] = field(default_factory=list)
     people: int = 0
     referrals: int = 0
+    episodes: int = 0
 
 
 Stage = Callable[[Context], None]
@@ -327,7 +329,22 @@ def stage_referrals(ctx: Context) -> None:
         ctx.referrals = demo_referrals(ctx, count=10_000, days=365)
 
 
-STAGES: list[Stage] = [stage_agencies, stage_users, stage_people, stage_referrals]
+EPISODES = {"small": 330, "medium": 10_000, "large": 100_000}
+
+
+def stage_missing(ctx: Context) -> None:
+    """A year of missing episodes with their return interviews: a few hundred for the demo,
+    through the services; 10,000 at `medium` and 100,000 at `large`, in bulk."""
+    ctx.episodes = demo_missing(ctx, count=EPISODES[ctx.size.name])
+
+
+STAGES: list[Stage] = [
+    stage_agencies,
+    stage_users,
+    stage_people,
+    stage_referrals,
+    stage_missing,
+]
 
 
 def generate(*, size: str = "small", seed: int = DEFAULT_SEED, password: str) -> Context:
