@@ -1070,7 +1070,8 @@ def _entries(episode: Episode, interview: ReturnInterview | None) -> list[Chrono
     word theirs."""
     link = {"link_type": "missing.episode", "link_id": episode.pk, "kind": EntryKind.MISSING}
     grade = episode.police_risk_grade
-    assert grade is not None  # the demo grades every episode it writes in bulk
+    if grade is None:  # the demo grades every episode it writes in bulk
+        raise ValueError(f"{episode.reference} has no risk grade")
     rows = [
         ChronologyEntry(
             person_id=episode.child_id,

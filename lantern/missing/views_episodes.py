@@ -38,6 +38,7 @@ from lantern.missing.selectors import (
     leads_for_review,
     previous_episodes,
 )
+from lantern.missing.selectors_profiles import profile_prefill
 from lantern.missing.services import (
     NamedInInterview,
     episode_close,
@@ -139,7 +140,12 @@ def report(request: HttpRequest, person: str) -> HttpResponse:
     episodes shown at once so nobody reports in ignorance of the pattern."""
     child, _ = person_for(request, person, purpose="Reporting a young person missing")
     now = timezone.now()
-    initial = {"reported_at": timezone.localtime(now).replace(second=0, microsecond=0)}
+    initial: dict[str, Any] = {
+        "reported_at": timezone.localtime(now).replace(second=0, microsecond=0)
+    }
+    # Pre-filled from the child's Philomena profile when one is kept: the reporter corrects
+    # the clothing to what they were last seen wearing.
+    initial |= {key: value for key, value in profile_prefill(child).items() if value}
     form = ReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
