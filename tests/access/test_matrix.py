@@ -280,10 +280,10 @@ SPEC: dict[str, dict[str, Who]] = {
     "referrals:new": {"POST": everyone},
     "referrals:queue": {"GET": MASH},
     # Bulk imports: the missing coordinators and MASH managers, whatever the record.
-    "missing:imports": {"GET": MISSING_LEADS, "POST": MISSING_LEADS},
-    "missing:import": {"GET": MISSING_LEADS},
-    "missing:import-review": {"GET": MISSING_LEADS},
-    "missing:import-review-row": {"GET": MISSING_LEADS, "POST": MISSING_LEADS},
+    "missing:imports": {"GET": only(*MISSING_LEADS), "POST": only(*MISSING_LEADS)},
+    "missing:import": {"GET": only(*MISSING_LEADS)},
+    "missing:import-review": {"GET": only(*MISSING_LEADS)},
+    "missing:import-review-row": {"GET": only(*MISSING_LEADS), "POST": only(*MISSING_LEADS)},
     "referrals:timeliness": {"GET": only(RoleCode.MASH_MANAGER, RoleCode.PARTNERSHIP_COORDINATOR)},
     "referrals:checks": {"GET": PARTNER_CHECKS},
     # The matrix's checks are asked of the user's own agency.
