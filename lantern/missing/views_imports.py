@@ -4,9 +4,6 @@ missing coordinators and MASH managers (`missing.import`) and audits what it sho
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from lantern.access.audit import audit_record
 from lantern.access.policy import declare_action
 from lantern.accounts.models import user_of
+from lantern.core.csv_safe import csv_response
 from lantern.core.forms import add_service_errors, render_form
 from lantern.missing.imports.columns import COLUMNS
-from lantern.missing.imports.csv_safe import escape_cell
 from lantern.missing.imports.forms import DecisionForm, UploadForm
 from lantern.missing.imports.models import ImportKind
 from lantern.missing.imports.reading import check_size
@@ -41,17 +38,9 @@ HIDDEN = (
 
 
 def _csv(name: str, rows: list[list[str]]) -> HttpResponse:
-    """A CSV download with every cell escaped against spreadsheet formulas, in UTF-8 with a
-    byte-order mark so Excel reads the names correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
-    response = HttpResponse(
-        ("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """A CSV download (the first row its header) with every cell escaped against spreadsheet
+    formulas, in UTF-8 with a byte-order mark so Excel reads the names correctly."""
+    return csv_response(name, rows[0], rows[1:], bom=True)
 
 
 def _template(kind: str) -> HttpResponse:

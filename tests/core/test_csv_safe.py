@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from lantern.core.csv_safe import csv_bytes, csv_response, escape_cell
+from lantern.core.csv_safe import csv_bytes, csv_response, escape_cell, looks_like_formula
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,15 @@ def test_the_response_is_a_csv_download() -> None:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     assert response.content == b"A\r\n1\r\n"
+
+
+def test_a_file_people_open_may_start_with_a_byte_order_mark() -> None:
+    assert csv_bytes(["NAME"], [["Zoë"]], bom=True) == "\ufeffNAME\r\nZoë\r\n".encode()
+
+
+def test_reading_refuses_formulas_but_not_numbers_phones_or_dates() -> None:
+    assert looks_like_formula('=HYPERLINK("http://x")')
+    assert looks_like_formula(" @SUM(A1)")
+    assert looks_like_formula("-2+3+cmd|' /C calc'!A0")
+    for value in ("-3", "+44 1632 960000", "-1.5", "Fenbridge", ""):
+        assert not looks_like_formula(value), value

@@ -14,8 +14,8 @@ from django.test import Client
 
 from lantern.access.models import AuditEvent
 from lantern.chronology.models import ChronologyEntry
+from lantern.core.csv_safe import escape_cell, looks_like_formula
 from lantern.missing.imports.columns import column_names
-from lantern.missing.imports.csv_safe import escape_cell, looks_like_formula
 from lantern.missing.imports.models import ImportBatch, ImportRow, SchoolAbsence
 from lantern.missing.models import Episode, ReturnInterview
 from lantern.people.models import Identifier, Person, School

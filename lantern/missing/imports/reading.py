@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
+from lantern.core.csv_safe import looks_like_formula
 from lantern.missing.imports.columns import COLUMNS, column_names, required_names
-from lantern.missing.imports.csv_safe import looks_like_formula
 from lantern.missing.imports.models import AbsenceSession, ImportKind
 from lantern.missing.models import MissingFrom
 
