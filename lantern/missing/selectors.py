@@ -20,12 +20,14 @@ from django.http import Http404, HttpRequest
 from lantern.access.audit import record_denied, record_read
 from lantern.access.handling import handlings_open_to
 from lantern.access.models import Restriction
+from lantern.access.policy import may
 from lantern.access.scopes import Basis, basis_for, is_uuid, visible_filter
 from lantern.accounts.models import Agency
 from lantern.accounts.roles import RoleCode
 from lantern.core.deadlines import Clock, describe_elapsed, due_at, elapsed_clock
 from lantern.missing.models import Episode, EpisodeStatus, InterviewLead, ReturnInterview
 from lantern.people.models import Flag, Person
+from lantern.people.selectors import people_visible
 
 WINDOWS = (30, 90, 365)
 
@@ -326,3 +328,26 @@ def episodes_open_beyond(limit_key: str, now: datetime) -> list[Episode]:
         .order_by("last_seen_at")
     )
     return [e for e in open_episodes if due_at(e.last_seen_at, limit_key) <= now]
+
+
+def episode_actions(user: Any, episode: Episode) -> dict[str, bool]:
+    """Which of the episode page's buttons `user` gets: each where the episode's stage allows
+    the step and the user's role may take it (the service checks both again)."""
+    interview = getattr(episode, "interview", None)
+    return {
+        "grade": episode.is_open and may(user, "missing.grade"),
+        "return": episode.is_open and may(user, "missing.return"),
+        "interview": interview is not None
+        and interview.completed_at is None
+        and may(user, "missing.interview"),
+        "close": episode.status == EpisodeStatus.INTERVIEW_DONE and may(user, "missing.close"),
+        "refer": bool(episode.injuries_or_disclosures) and may(user, "referrals.start"),
+    }
+
+
+def sees_child_record(user: Any, episode: Episode) -> bool:
+    """Whether the young person's own record is open to `user`: their role may view people
+    and the child is in their scope. An interview worker sees the episode they were given,
+    not always the child's whole record, so the page offers the link only when it leads
+    somewhere."""
+    return may(user, "people.view") and people_visible(user).filter(pk=episode.child_id).exists()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lantern.access.audit import audit_record
 from lantern.access.handling import handling_allows
-from lantern.access.policy import declare_action, may
+from lantern.access.policy import declare_action
 from lantern.accounts.models import user_of
 from lantern.core.forms import add_service_errors, render_form
 from lantern.missing.forms import (
@@ -33,10 +33,12 @@ from lantern.missing.selectors import (
     access_episode,
     child_episodes,
     coordinator_board,
+    episode_actions,
     episodes_reported_by,
     interview_queue,
     leads_for_review,
     previous_episodes,
+    sees_child_record,
 )
 from lantern.missing.selectors_profiles import profile_prefill
 from lantern.missing.services import (
@@ -200,19 +202,6 @@ def _reporter(user: Any) -> str:
 # --- One episode ------------------------------------------------------------------------
 
 
-def _actions(user: Any, episode: Episode) -> dict[str, bool]:
-    interview = getattr(episode, "interview", None)
-    return {
-        "grade": episode.is_open and may(user, "missing.grade"),
-        "return": episode.is_open and may(user, "missing.return"),
-        "interview": interview is not None
-        and interview.completed_at is None
-        and may(user, "missing.interview"),
-        "close": episode.status == EpisodeStatus.INTERVIEW_DONE and may(user, "missing.close"),
-        "refer": bool(episode.injuries_or_disclosures) and may(user, "referrals.start"),
-    }
-
-
 def _interview_of(episode: Episode) -> Any:
     from lantern.missing.models import ReturnInterview  # noqa: PLC0415
 
@@ -250,8 +239,8 @@ def episode_detail(request: HttpRequest, pk: str) -> HttpResponse:
             if episode.interview_due_at and interview and interview.completed_at is None
             else None,
             "history": previous_episodes(episode.child, now=episode.last_seen_at),
-            "sees_child": may(request.user, "people.view"),
-            "actions": _actions(request.user, episode),
+            "sees_child": sees_child_record(request.user, episode),
+            "actions": episode_actions(request.user, episode),
         },
     )
 

@@ -179,6 +179,13 @@ def test_return_interview_and_oversight_through_the_pages(
     assert "Rowan" in queue
     assert "left" in queue  # the 72-hour clock, in elapsed time
     assert "Rowan" not in other_client.get("/missing/interviews/").content.decode()
+    # The episode page links to the young person's record only for those it would open to.
+    record = f'href="/people/{child.pk}/"'
+    assert record in client.get(f"/missing/episodes/{episode.pk}/").content.decode()
+    worker_page = worker_client.get(f"/missing/episodes/{episode.pk}/")
+    assert worker_page.status_code == 200
+    assert worker_client.get(f"/people/{child.pk}/").status_code == 404
+    assert record not in worker_page.content.decode()
     assert other_client.get(f"/missing/episodes/{episode.pk}/interview/").status_code == 404
     done = worker_client.post(
         f"/missing/episodes/{episode.pk}/interview/",
