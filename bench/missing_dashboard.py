@@ -5,7 +5,10 @@ Loads synthetic children (a fifth in care, some placed from elsewhere, each with
 district), a year of returned episodes and their return interviews straight into a database
 of its own (bulk inserts: this measures the dashboard, not the import), then asks for the
 dashboard page through the whole Django stack as a missing coordinator, and prints p50/p95
-and the number of queries (which must not grow with the episodes).
+and the number of queries (which must not grow with the episodes) with the slowest. The
+page is timed twice: with the figures counted afresh on every request (the first reader after
+an episode or interview changes), and with the figures kept (everyone else, for up to five
+minutes while nothing changes).
 """
 
 from __future__ import annotations
@@ -20,7 +23,21 @@ from bench.common import bench_database, describe, percentile
 
 
 def _load(episodes: int, seed: int) -> Any:
+    from django.db import connection, transaction
     from django.utils import timezone
+
+    from lantern.demo.population import without_history
+
+    # Synthetic rows need no row history (the demo loader skips it the same way), and with the
+    # triggers firing the load takes six minutes instead of one.
+    with transaction.atomic(), connection.cursor() as cursor:
+        tracked = ("people.Person", "people.Address", "people.LegalStatus")
+        tracked += ("missing.Episode", "missing.ReturnInterview")
+        with without_history(cursor, *tracked):
+            return _rows(episodes, seed, timezone)
+
+
+def _rows(episodes: int, seed: int, timezone: Any) -> Any:
 
     from lantern.accounts.models import Agency, Role, User
     from lantern.core.models import Code
@@ -67,7 +84,7 @@ def _load(episodes: int, seed: int) -> Any:
         ],
         batch_size=5000,
     )
-    Address.objects.bulk_create(
+    addresses = Address.objects.bulk_create(
         [
             Address(
                 person=c,
@@ -79,6 +96,11 @@ def _load(episodes: int, seed: int) -> Any:
         ],
         batch_size=5000,
     )
+    # What `episode_report` records: the district lived in, and for a child in care (every
+    # fifth) whether missing or away.
+    district = {a.person_id: a.district for a in addresses}
+    in_care = {c.pk for c in children[::5]}
+    missing = Code.objects.in_list("ssda903_missing_type").get(code="M")
     grade = Code.objects.in_list("missing_risk_grade").get(code="medium")
     outcomes = list(Code.objects.in_list("return_interview_outcome"))
     now = timezone.now()
@@ -102,6 +124,8 @@ def _load(episodes: int, seed: int) -> Any:
                 noticed_at=seen + timedelta(minutes=rng.randint(0, 9)),
                 missing_from="home",
                 placing_authority="Elsewhere" if rng.random() < 0.05 else "",
+                locality=district[child.pk],
+                ssda903_type=missing if child.pk in in_care else None,
                 police_risk_grade=grade,
                 returned_at=back,
                 interview_due_at=back + timedelta(hours=72),
@@ -135,7 +159,6 @@ def main() -> None:
     args = parser.parse_args()
     with bench_database("lantern_bench_missing_dashboard"):
         from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         from bench.triage_queue import _client
 
@@ -145,18 +168,45 @@ def main() -> None:
             cursor.execute("ANALYZE")
         print(f"loaded {args.episodes} episodes in {time.perf_counter() - started:.1f} s")
         client = _client(user)
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get("/missing/dashboard/").status_code == 200
-        seconds = []
-        for _ in range(args.runs):
+        timings: list[tuple[float, str]] = []
+
+        def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
             began = time.perf_counter()
-            response = client.get("/missing/dashboard/")
-            seconds.append(time.perf_counter() - began)
-            assert response.status_code == 200
-        print(describe("dashboard, last 12 months", seconds))
-        print(f"queries per page: {len(captured.captured_queries)}")
-        p95 = percentile([s * 1000 for s in seconds], 95)
-        print(f"p95 {p95:.0f} ms against the 500 ms target: {'met' if p95 <= 500 else 'MISSED'}")
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timings.append((time.perf_counter() - began, " ".join(sql.split())[:90]))
+
+        from django.core.cache import cache
+
+        client.get("/missing/dashboard/")  # warm: the session, the code lists
+        cache.clear()  # the figures counted afresh
+        with connection.execute_wrapper(timed):
+            assert client.get("/missing/dashboard/").status_code == 200
+        print(f"queries per page: {len(timings)}; the slowest:")
+        for seconds_taken, sql in sorted(timings, reverse=True)[:6]:
+            print(f"  {seconds_taken * 1000:7.1f} ms  {sql}")
+        def measure(label: str, *, cold: bool) -> float:
+            seconds = []
+            for _ in range(args.runs):
+                if cold:
+                    cache.clear()
+                began = time.perf_counter()
+                response = client.get("/missing/dashboard/")
+                seconds.append(time.perf_counter() - began)
+                assert response.status_code == 200
+            print(describe(label, seconds))
+            return percentile([s * 1000 for s in seconds], 95)
+
+        # Counted afresh: the first reader after a change (or after five minutes).
+        cold = measure("counted afresh", cold=True)
+        # Every other reader while nothing has changed.
+        warm = measure("kept figures", cold=False)
+        for label, p95 in (("counted afresh", cold), ("kept figures", warm)):
+            print(
+                f"p95 {label}: {p95:.0f} ms against the 500 ms target: "
+                f"{'met' if p95 <= 500 else 'MISSED'}"
+            )
 
 
 if __name__ == "__main__":

@@ -48,6 +48,15 @@ def signed_in(client: Client, make_user: Callable[..., User]) -> Callable[..., U
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (the database under it is rolled back per test,
+    so anything cached from an earlier test would describe rows that are gone)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_axes_cache_leak(settings: Any) -> None:
     # Lockout counts live in the database (rolled back per test); keep the default limit.
     settings.AXES_FAILURE_LIMIT = 5

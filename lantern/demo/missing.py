@@ -65,7 +65,7 @@ from lantern.missing.services import (
     interview_attempt_log,
     interview_complete,
 )
-from lantern.people.models import Flag, LegalStatus, Person, years_before
+from lantern.people.models import Address, Flag, LegalStatus, Person, years_before
 
 if TYPE_CHECKING:
     from lantern.demo.generator import Context
@@ -269,6 +269,15 @@ class Child:
     born: date | None
     care: list[tuple[date, date | None, str, bool]]  # (from, to, placing authority, out of area)
     concern: bool  # an exploitation flag open
+    # (from, to, postcode district), latest first
+    addresses: list[tuple[date, date | None, str]] = field(default_factory=list)
+
+    def locality(self, day: date) -> str:
+        """The district of the latest address in force on `day`, as `locality_on` finds it."""
+        for start, end, district in self.addresses:
+            if start <= day and (end is None or end >= day):
+                return district
+        return ""
 
     def in_care(self, day: date) -> tuple[str, bool] | None:
         for start, end, authority, away in self.care:
@@ -352,7 +361,16 @@ def _children(now: datetime, *, bulk: bool, limit: int, rng: random.Random) -> l
                 care[pk].append((start, None, authority, rng.random() < 0.2))
             if rng.random() < 0.2:
                 concern.add(pk)
-    return [Child(pk, born, care.get(pk, []), pk in concern) for pk, born in rows]
+    addresses: dict[Any, list[tuple[date, date | None, str]]] = defaultdict(list)
+    for person_id, start, end, postcode in (
+        Address.objects.filter(person_id__in=ids)
+        .order_by("person_id", "-valid_from")
+        .values_list("person_id", "valid_from", "valid_to", "postcode")
+    ):
+        addresses[person_id].append((start, end, postcode.split(" ")[0]))
+    return [
+        Child(pk, born, care.get(pk, []), pk in concern, addresses.get(pk, [])) for pk, born in rows
+    ]
 
 
 def _how_often(rng: random.Random, child: Child, today: date) -> int:
@@ -952,6 +970,7 @@ class _Writer:
             noticed_at=plan.noticed,
             missing_from=plan.missing_from,
             placing_authority=plan.placing_authority,
+            locality=plan.child.locality(timezone.localtime(plan.last_seen).date()),
             circumstances=rng.choice(CIRCUMSTANCES),
             police_risk_grade=grade,
             ssda903_type=codes["ssda903_missing_type"][plan.ssda903] if plan.ssda903 else None,

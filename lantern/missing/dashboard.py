@@ -5,8 +5,10 @@ the whole picture, not the part one reader's caseload shows. The lists of childr
 figure are personal data, so they start from `visible_episodes` and show only the children
 the reader may see (and say how many they cannot).
 
-Every figure is an aggregate in SQL (no per-episode Python), so the page costs the same
-dozen queries over a hundred episodes or a hundred thousand."""
+Every figure is an aggregate in SQL (no per-episode Python), so the page costs the same four
+queries over a hundred episodes or a hundred thousand. Where the child lived and whether they
+were in care are read from the episode, as the report recorded them for the day the child
+was last seen (decision 0020), not looked up again for every episode."""
 
 from __future__ import annotations
 
@@ -14,31 +16,30 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
     Case,
-    CharField,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
+    Max,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     Window,
 )
 from django.db.models.aggregates import Aggregate
-from django.db.models.functions import Coalesce, Lag, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, Lag, TruncDate
 from django.utils import timezone
 
-from lantern.missing.models import Episode
+from lantern.core.models import Code
+from lantern.missing.models import Episode, ReturnInterview
 from lantern.missing.selectors import visible_episodes
-from lantern.people.models import Address, LegalStatus, Person
-from lantern.people.models.circumstances import LegalStatusKind
+from lantern.people.models import Person
 from lantern.people.models.person import Gender
 
 REPEAT_WINDOW_DAYS = 90
@@ -110,34 +111,6 @@ def _start_date() -> TruncDate:
     return TruncDate("last_seen_at")
 
 
-def in_care_at_start() -> Exists:
-    """A looked-after legal status in force on the day the child was last seen."""
-    return Exists(
-        LegalStatus.objects.filter(
-            person=OuterRef("child"),
-            kind=LegalStatusKind.LOOKED_AFTER,
-            valid_from__lte=OuterRef("start"),
-        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("start")))
-    )
-
-
-def _locality() -> Func:
-    """The postcode district of where the child lived (or was placed) when last seen."""
-    postcode = Subquery(
-        Address.objects.filter(person=OuterRef("child"), valid_from__lte=OuterRef("start"))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("start")))
-        .order_by("-valid_from")
-        .values("postcode")[:1]
-    )
-    return Func(
-        Coalesce(postcode, Value("")),
-        Value(" "),
-        Value(1),
-        function="SPLIT_PART",
-        output_field=CharField(),
-    )
-
-
 AGE_BANDS = [
     ("0-9", "Under 10"),
     ("10-12", "10 to 12"),
@@ -184,10 +157,12 @@ def _with_dimension(episodes: QuerySet[Episode], name: str) -> Any:
     elif name == "ethnicity":
         queryset = queryset.annotate(group=Coalesce(F("child__ethnicity__label"), Value("")))
     elif name == "locality":
-        queryset = queryset.annotate(group=_locality())
+        queryset = queryset.annotate(group=F("locality"))
     elif name == "care":
         queryset = queryset.annotate(
-            group=Case(When(in_care_at_start(), then=Value("in_care")), default=Value("at_home"))
+            group=Case(
+                When(ssda903_type__isnull=True, then=Value("at_home")), default=Value("in_care")
+            )
         )
     elif name == "out_of_area":
         queryset = queryset.annotate(
@@ -413,6 +388,7 @@ class Figures:
     delay_episodes: int
     median_delay_seconds: float | None
     breakdowns: list[Chart]
+    as_at: datetime = field(default_factory=timezone.now)
 
     @property
     def median_delay(self) -> str:
@@ -429,26 +405,178 @@ class Figures:
         return " ".join(parts)
 
 
-def dashboard_figures(period: Period) -> Figures:
-    """Every figure on the dashboard for the period, over the whole partnership. Eleven
-    queries, each an aggregate."""
-    started = started_in(period)
-    totals = started.aggregate(
-        episodes=Count("pk"),
-        children=Count("child_id", distinct=True),
-        delay_episodes=Count("pk", filter=Q(noticed_at__isnull=False)),
-        median_delay=Median(
-            ElapsedSeconds(F("reported_at"), F("noticed_at")), filter=Q(noticed_at__isnull=False)
-        ),
+# The breakdowns in one statement: each episode's facts worked out once (the month it began,
+# the child's age band that day, gender, ethnicity, and what the episode recorded about the
+# day: locality, in care, placed from elsewhere), then counted by every dimension at once with
+# GROUPING SETS, which the ORM cannot write. The bands and values are the ones `_with_dimension`
+# gives the lists of children behind each bar, and a test holds the two to the same answers.
+_BREAKDOWNS = """
+WITH facts AS (
+    SELECT e.child_id,
+           date_trunc('month', seen.local)::date AS month,
+           CASE
+               WHEN p.date_of_birth IS NULL THEN 'unknown'
+               ELSE CASE
+                   WHEN age.years < 10 THEN '0-9'
+                   WHEN age.years < 13 THEN '10-12'
+                   WHEN age.years < 16 THEN '13-15'
+                   WHEN age.years < 18 THEN '16-17'
+                   ELSE '18+'
+               END
+           END AS age,
+           p.gender AS gender,
+           p.ethnicity_id AS ethnicity,
+           e.locality AS locality,
+           e.ssda903_type_id IS NOT NULL AS care,
+           e.placing_authority <> '' AS out_of_area
+    FROM {episode} e
+    JOIN {person} p ON p.id = e.child_id
+    CROSS JOIN LATERAL (SELECT e.last_seen_at AT TIME ZONE %(tz)s AS local) seen
+    CROSS JOIN LATERAL (
+        SELECT date_part('year', age(seen.local::date, p.date_of_birth)) AS years
+    ) age
+    WHERE e.last_seen_at >= %(start)s AND e.last_seen_at < %(end)s
+),
+per_child AS (
+    SELECT GROUPING(month, age, gender, ethnicity, locality, care, out_of_area) AS grouping,
+           month, age, gender, ethnicity, locality, care, out_of_area,
+           COUNT(*) AS episodes
+    FROM facts
+    GROUP BY GROUPING SETS (
+        (month, child_id), (age, child_id), (gender, child_id), (ethnicity, child_id),
+        (locality, child_id), (care, child_id), (out_of_area, child_id), (child_id)
     )
-    by_month: dict[date, tuple[int, int]] = {
-        month.date(): (n, children)
-        for month, n, children in started.order_by()
-        .annotate(month=TruncMonth("last_seen_at"))
-        .values("month")
-        .annotate(n=Count("pk"), children=Count("child_id", distinct=True))
-        .values_list("month", "n", "children")
-    }
+)
+SELECT grouping, month, age, gender, COALESCE(code.label, ''), locality, care, out_of_area,
+       episodes, children, often
+FROM (
+    SELECT grouping, month, age, gender, ethnicity, locality, care, out_of_area,
+           SUM(episodes) AS episodes, COUNT(*) AS children,
+           COUNT(*) FILTER (WHERE episodes >= %(often)s) AS often
+    FROM per_child
+    GROUP BY grouping, month, age, gender, ethnicity, locality, care, out_of_area
+) counted
+LEFT JOIN {code} code ON code.id = counted.ethnicity
+"""
+
+# Children missing three times within 90 days, from one pass over the period's episodes in
+# order: the episode two before each one, if it began no more than 90 days earlier.
+_REPEATS = """
+SELECT COUNT(DISTINCT child_id)
+FROM (
+    SELECT child_id,
+           last_seen_at,
+           LAG(last_seen_at, %(back)s) OVER (PARTITION BY child_id ORDER BY last_seen_at)
+               AS two_before
+    FROM {episode}
+    WHERE last_seen_at >= %(start)s AND last_seen_at < %(end)s
+) ordered
+WHERE two_before >= last_seen_at - make_interval(days => %(window)s)
+"""
+
+
+# For the figures' transaction only.
+_SETTINGS = "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)"
+_ORDER = ("month", "age", "gender", "ethnicity", "locality", "care", "out_of_area")
+
+
+def _value(name: str, raw: Any) -> str:
+    """A group's key as the charts and the lists of children name it."""
+    if name == "month":
+        return f"{raw:%Y-%m}"
+    if name == "care":
+        return "in_care" if raw else "at_home"
+    if name == "out_of_area":
+        return "yes" if raw else "no"
+    return str(raw)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    # dimension -> value -> (episodes, children)
+    groups: dict[str, dict[str, tuple[int, int]]]
+    episodes: int
+    children: int
+    often: int  # children missing REPEAT_IN_PERIOD or more times
+
+
+def _breakdowns(period: Period) -> _Counted:
+    """The period's episodes and children, counted by month and by every dimension, and the
+    children missing 5 or more times.
+
+    Each set groups by its value and the child (hash aggregates: nothing is sorted), and the
+    outer query counts the children and adds up their episodes; the set of the child alone
+    gives the totals. Run inside `dashboard_figures`' settings (memory enough to hold the
+    groups, no JIT compiling, which costs more than it saves here)."""
+    sql = _BREAKDOWNS.format(
+        episode=Episode._meta.db_table, person=Person._meta.db_table, code=Code._meta.db_table
+    )
+    groups: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in _ORDER}
+    episodes = children = often = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "tz": timezone.get_current_timezone_name(),
+                "start": period.start,
+                "end": period.end,
+                "often": REPEAT_IN_PERIOD,
+            },
+        )
+        for grouping, *values, n, kids, repeated in cursor.fetchall():
+            # GROUPING() sets a bit for each dimension left out, the first the highest; the
+            # child's own set leaves them all out.
+            index = next(
+                (i for i in range(len(_ORDER)) if not grouping & (1 << (len(_ORDER) - 1 - i))),
+                None,
+            )
+            if index is None:
+                episodes, children, often = int(n), kids, repeated
+                continue
+            name = _ORDER[index]
+            groups[name][_value(name, values[index])] = (int(n), kids)
+    return _Counted(groups, episodes, children, often)
+
+
+def _repeat_window(period: Period) -> int:
+    """Children missing 3 or more times within 90 days."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REPEATS.format(episode=Episode._meta.db_table),
+            {
+                "back": REPEAT_IN_WINDOW - 1,
+                "window": REPEAT_WINDOW_DAYS,
+                "start": period.start,
+                "end": period.end,
+            },
+        )
+        (children,) = cursor.fetchone()
+    return int(children)
+
+
+def dashboard_figures(period: Period) -> Figures:
+    """Every figure on the dashboard for the period, over the whole partnership, in four
+    aggregate queries (the counts by every dimension, the median delay, the repeats within 90
+    days, the return interviews), in one transaction with the settings they need."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_SETTINGS)
+        counted = _breakdowns(period)
+        delays = started_in(period).aggregate(
+            delay_episodes=Count("pk", filter=Q(noticed_at__isnull=False)),
+            median_delay=Median(
+                ElapsedSeconds(F("reported_at"), F("noticed_at")),
+                filter=Q(noticed_at__isnull=False),
+            ),
+        )
+        repeat_window = _repeat_window(period)
+        interviews = returned_in(period).aggregate(
+            returned=Count("pk"),
+            offered_in_time=Count("pk", filter=OFFERED_IN_TIME),
+            completed=Count("pk", filter=COMPLETED),
+            declined=Count("pk", filter=DECLINED),
+        )
+    found = counted.groups
+    by_month = found["month"]
     months = Chart(
         key="months",
         title="Episodes each month",
@@ -457,43 +585,19 @@ def dashboard_figures(period: Period) -> Figures:
             Bar(
                 key=f"{month:%Y-%m}",
                 label=f"{month:%b %Y}",
-                value=by_month.get(month, (0, 0))[0],
-                children=by_month.get(month, (0, 0))[1],
+                value=by_month.get(f"{month:%Y-%m}", (0, 0))[0],
+                children=by_month.get(f"{month:%Y-%m}", (0, 0))[1],
             )
             for month in period.months()
         ],
     )
-    # Distinct children counted outside the windowed query (PostgreSQL filters on a window
-    # only in an outer query, which Django writes for the filter but not for DISTINCT).
-    repeat_window = Episode.objects.filter(
-        pk__in=_repeat_children(period, Episode.objects.all()).values("pk")
-    ).aggregate(n=Count("child_id", distinct=True))["n"]
-    repeat_period = (
-        started.order_by()
-        .values("child_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=REPEAT_IN_PERIOD)
-        .count()
-    )
-    interviews = returned_in(period).aggregate(
-        returned=Count("pk"),
-        offered_in_time=Count("pk", filter=OFFERED_IN_TIME),
-        completed=Count("pk", filter=COMPLETED),
-        declined=Count("pk", filter=DECLINED),
-    )
     breakdowns = []
     for name, title in DIMENSIONS.items():
-        rows = (
-            _with_dimension(started, name)
-            .order_by()
-            .values("group")
-            .annotate(n=Count("pk"), children=Count("child_id", distinct=True))
-        )
-        found = {row["group"]: row for row in rows}
+        groups = found[name]
         if name == "age":
-            keys = [key for key, _ in AGE_BANDS if key in found]
+            keys = [key for key, _ in AGE_BANDS if key in groups]
         else:
-            keys = sorted(found, key=lambda k: (-found[k]["n"], _group_label(name, k)))
+            keys = sorted(groups, key=lambda k: (-groups[k][0], _group_label(name, k)))
         breakdowns.append(
             Chart(
                 key=name,
@@ -502,8 +606,8 @@ def dashboard_figures(period: Period) -> Figures:
                     Bar(
                         key=key,
                         label=_group_label(name, key),
-                        value=found[key]["n"],
-                        children=found[key]["children"],
+                        value=groups[key][0],
+                        children=groups[key][1],
                     )
                     for key in keys
                 ],
@@ -512,16 +616,43 @@ def dashboard_figures(period: Period) -> Figures:
     returned = interviews["returned"]
     return Figures(
         period=period,
-        episodes=totals["episodes"],
-        children=totals["children"],
+        episodes=counted.episodes,
+        children=counted.children,
         months=months,
         repeat_window=repeat_window,
-        repeat_period=repeat_period,
+        repeat_period=counted.often,
         returned=returned,
         offered_in_time=Share(interviews["offered_in_time"], returned),
         completed=Share(interviews["completed"], returned),
         declined=Share(interviews["declined"], returned),
-        delay_episodes=totals["delay_episodes"],
-        median_delay_seconds=totals["median_delay"],
+        delay_episodes=delays["delay_episodes"],
+        median_delay_seconds=delays["median_delay"],
         breakdowns=breakdowns,
     )
+
+
+#: How long the figures may be kept at most. They are worked out again as soon as an episode or
+#: a return interview changes; this bounds what else can date them (a child's date of birth,
+#: gender or ethnicity corrected on their record).
+KEEP_FIGURES = timedelta(minutes=5)
+
+
+def cached_figures(period: Period) -> Figures:
+    """`dashboard_figures`, kept for up to five minutes while no episode or interview has
+    changed (the figures name no one, so one copy serves every reader). Over a year of a large
+    partnership's episodes they take most of a second to count; two small queries say
+    whether anything has changed since: how many rows each table has (a new episode recorded
+    with an earlier clock still counts) and when the latest change was made."""
+    stamp = "-".join(
+        f"{found['rows']}:{found['latest'].timestamp() if found['latest'] else 0:.6f}"
+        for found in (
+            model.objects.aggregate(rows=Count("pk"), latest=Max("modified_at"))
+            for model in (Episode, ReturnInterview)
+        )
+    )
+    key = f"missing:dashboard:{period.since}:{period.until}:{stamp}"
+    figures: Figures | None = cache.get(key)
+    if figures is None:
+        figures = dashboard_figures(period)
+        cache.set(key, figures, KEEP_FIGURES.total_seconds())
+    return figures

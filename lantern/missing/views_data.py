@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from lantern.access.audit import audit_record
 from lantern.access.policy import declare_action
 from lantern.core.csv_safe import csv_response
-from lantern.missing.dashboard import DIMENSIONS, Period, children_for, dashboard_figures
+from lantern.missing.dashboard import DIMENSIONS, KEEP_FIGURES, Period, cached_figures, children_for
 from lantern.missing.statutory import (
     ANNEX_A_HEADER,
     SSDA903_HEADER,
@@ -148,7 +148,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The partnership's missing figures for a period, with charts; each figure links to the
     children behind it for those who may see lists of children."""
     period, error = _period(request)
-    figures = dashboard_figures(period)
+    figures = cached_figures(period)
     return render(
         request,
         "missing/data/dashboard.html",
@@ -158,6 +158,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "error": error,
             "query": _query(period),
             "charts": [figures.months, *figures.breakdowns],
+            "keep_minutes": round(KEEP_FIGURES.total_seconds() / 60),
         },
     )
 

@@ -58,7 +58,7 @@ from lantern.missing.models import (
     ReturnInterview,
     RiskGrading,
 )
-from lantern.people.models import LegalStatus, LegalStatusKind, Person, School
+from lantern.people.models import Address, LegalStatus, LegalStatusKind, Person, School
 from lantern.people.services import Birth, person_create
 
 CHUNK = 5000
@@ -226,6 +226,30 @@ def _in_care(children: set[Any]) -> dict[Any, list[tuple[date, date | None]]]:
     return spans
 
 
+def _addresses(children: set[Any]) -> dict[Any, list[tuple[date, date | None, str]]]:
+    """Each child's addresses, latest first, as (from, to, postcode district)."""
+    spans: dict[Any, list[tuple[date, date | None, str]]] = defaultdict(list)
+    for person, start, end, postcode in (
+        Address.objects.filter(person__in=children)
+        .order_by("person_id", "-valid_from")
+        .values_list("person_id", "valid_from", "valid_to", "postcode")
+    ):
+        spans[person].append((start, end, postcode.split(" ")[0]))
+    return spans
+
+
+def _locality(spans: list[tuple[date, date | None, str]], day: date) -> str:
+    """As `services.locality_on`: the district of the latest address in force on `day`."""
+    return next(
+        (
+            district
+            for start, end, district in spans
+            if start <= day and (end is None or end >= day)
+        ),
+        "",
+    )
+
+
 def _looked_after(spans: list[tuple[date, date | None]], day: date) -> bool:
     return any(start <= day and (end is None or end >= day) for start, end in spans)
 
@@ -299,6 +323,7 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
     }
     periods = _periods(children)
     care = _in_care(children)
+    addresses = _addresses(children)
     actor = context.actor
     agency_id = getattr(actor, "agency_id", None)
     valid: list[tuple[Outcome, dict[str, Any]]] = []
@@ -324,6 +349,7 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
             "noticed_at": v["noticed_at"],
             "missing_from": v["missing_from"],
             "placing_authority": v["placing_authority"],
+            "locality": _locality(addresses[child.pk], _local_day(v["last_seen_at"])),
             "circumstances": v["circumstances"],
             "description": v["description"],
             "clothing": v["clothing"],

@@ -75,6 +75,14 @@ class Episode(LanternModel):
     placing_authority = models.CharField(
         max_length=200, blank=True, help_text="For a child placed here by another authority."
     )
+    # Where the child lived (or was placed) when last seen, as the report found it: the
+    # postcode district of the address in force that day, blank when none was recorded. Kept
+    # on the episode like `placing_authority` (and the SSDA903 type, which says whether the
+    # child was in care), so the dashboard counts episodes by the facts of the day they began
+    # without looking up each child's addresses (decision 0020).
+    locality = models.CharField(
+        "Postcode district when last seen", max_length=8, blank=True, editable=False
+    )
     circumstances = models.TextField(blank=True)
     description = models.TextField("Description of the child", blank=True)
     clothing = models.TextField("What they were wearing", blank=True)
@@ -120,6 +128,10 @@ class Episode(LanternModel):
         indexes: ClassVar = [
             models.Index(fields=["child", "last_seen_at"], name="missing_episode_child"),
             models.Index(fields=["status", "interview_due_at"], name="missing_episode_status"),
+            models.Index(fields=["last_seen_at"], name="missing_episode_seen"),
+            models.Index(fields=["returned_at"], name="missing_episode_returned"),
+            # The newest change dates the dashboard's cached figures.
+            models.Index(fields=["modified_at"], name="missing_episode_modified"),
         ]
         constraints: ClassVar = [
             models.UniqueConstraint(

@@ -51,6 +51,10 @@ class ReturnInterview(LanternModel):
     )
 
     class Meta:
+        # The newest change dates the dashboard's cached figures (`dashboard.cached_figures`).
+        indexes: ClassVar = [
+            models.Index(fields=["modified_at"], name="missing_interview_modified")
+        ]
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=Q(completed_at__isnull=True)

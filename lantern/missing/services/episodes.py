@@ -34,7 +34,7 @@ from lantern.missing.models import (
     RiskGrading,
 )
 from lantern.missing.services.rules import rules_evaluate
-from lantern.people.models import LegalStatus, LegalStatusKind, Person, in_force
+from lantern.people.models import Address, LegalStatus, LegalStatusKind, Person, in_force
 
 RISK_GRADES = "missing_risk_grade"
 SSDA903_TYPES = "ssda903_missing_type"
@@ -52,6 +52,15 @@ def looked_after_on(child: Person, day: date) -> bool:
         .filter(in_force(day))
         .exists()
     )
+
+
+def locality_on(child: Person, day: date) -> str:
+    """The postcode district of the address the child lived at (or was placed at) on `day`:
+    the latest in force then; blank when none was recorded."""
+    address = (
+        Address.objects.filter(person=child).filter(in_force(day)).order_by("-valid_from").first()
+    )
+    return address.district if address is not None else ""
 
 
 def _current_grade(grade: Code, on: date) -> None:
@@ -185,6 +194,7 @@ def episode_report(
             noticed_at=noticed_at,
             missing_from=missing_from,
             placing_authority=placing_authority.strip(),
+            locality=locality_on(child, _local_day(last_seen_at)),
             circumstances=circumstances.strip(),
             description=description.strip(),
             clothing=clothing.strip(),
