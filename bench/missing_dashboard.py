@@ -186,6 +186,7 @@ def main() -> None:
         print(f"queries per page: {len(timings)}; the slowest:")
         for seconds_taken, sql in sorted(timings, reverse=True)[:6]:
             print(f"  {seconds_taken * 1000:7.1f} ms  {sql}")
+
         def measure(label: str, *, cold: bool) -> float:
             seconds = []
             for _ in range(args.runs):

@@ -12,9 +12,9 @@ nine in ten returned), in the documented template. It is imported as a missing c
 through `import_start`, the function the upload page calls, and the task it queues (the
 immediate backend runs it in this process, as the worker would): rows per second from the
 upload to the batch's end, target >= 2,000/s. The same file is imported again: every row
-must be unchanged, and its rows per second are printed too. Then, when the route
-`missing:dashboard` exists, the dashboard is rendered through the whole Django stack as the
-coordinator 50 times: p50/p95, target <= 500 ms.
+must be unchanged, and its rows per second are printed too. Then the dashboard is rendered
+through the whole Django stack as the coordinator 50 times with the figures counted afresh
+each time and 50 times with them kept (decision 0020): p50/p95, target <= 500 ms.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def main() -> None:
         import logging
 
         from django.db import connection
-        from django.urls import NoReverseMatch, reverse
+        from django.urls import reverse
 
         from lantern.accounts.roles import RoleCode
         from lantern.missing.models import Episode
@@ -242,22 +242,27 @@ def main() -> None:
 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-        try:
-            url = reverse("missing:dashboard")
-        except NoReverseMatch:
-            print("missing:dashboard does not exist on this branch: dashboard not measured")
-            return
-        client = _client(coordinator)
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
+        _dashboard(coordinator, reverse("missing:dashboard"), args.runs)
+
+
+def _dashboard(coordinator: Any, url: str, runs: int) -> None:
+    from django.core.cache import cache
+
+    client = _client(coordinator)
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    for label, cold in (("dashboard counted afresh", True), ("dashboard, figures kept", False)):
         seconds = []
-        for _ in range(args.runs):
+        for _ in range(runs):
+            if cold:
+                cache.clear()  # as for the first reader after an episode changes
             began = time.perf_counter()
             response = client.get(url)
             seconds.append(time.perf_counter() - began)
             assert response.status_code == 200
-        print(describe("dashboard (coordinator)", seconds))
-        print(f"  p95 {percentile([s * 1000 for s in seconds], 95):.0f} ms (target <= 500 ms)")
+        print(describe(label, seconds))
+        p95 = percentile([s * 1000 for s in seconds], 95)
+        print(f"  p95 {p95:.0f} ms (target <= 500 ms)")
 
 
 if __name__ == "__main__":

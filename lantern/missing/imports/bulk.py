@@ -11,15 +11,14 @@ database role may do; the append-only and constraint checks still apply."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 import pgtrigger
 from django.db import connection, models
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 
 def _history_triggers(*models_: type[models.Model]) -> list[str]:
@@ -41,29 +40,6 @@ def without_insert_history(*models_: type[models.Model]) -> Iterator[None]:
             cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
-def _text(value: Any) -> str:
-    """One value in COPY's text format."""
-    kind = type(value)
-    if kind is str:
-        text = value
-    elif value is None:
-        return "\\N"
-    elif kind is bool:
-        return "t" if value else "f"
-    elif kind is datetime:
-        return value.isoformat()
-    else:
-        return str(value)  # keys, numbers, dates: nothing to escape
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
-
-
 class Table:
     """One model's columns, with the default each takes when a row leaves it out."""
 
@@ -82,7 +58,7 @@ class Table:
                     None if f.null and not f.has_default() else f.get_default()
                 )
 
-    def line(self, values: dict[str, Any], now: Any) -> str:
+    def row(self, values: dict[str, Any], now: Any) -> tuple[Any, ...]:
         out = []
         for f in self.fields:
             name = f.attname
@@ -95,9 +71,9 @@ class Table:
             else:
                 value = self.defaults[name]
             if name in self.json:
-                value = json.dumps(value, ensure_ascii=False)
-            out.append(_text(value))
-        return "\t".join(out) + "\n"
+                value = Jsonb(value)
+            out.append(value)
+        return tuple(out)
 
 
 _TABLES: dict[type[models.Model], Table] = {}
@@ -105,14 +81,16 @@ _TABLES: dict[type[models.Model], Table] = {}
 
 def copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """Insert `rows` (attribute name -> value; the key and timestamps filled in when left
-    out) into `model`'s table with COPY, in the caller's transaction."""
+    out) into `model`'s table with COPY, in the caller's transaction. psycopg turns each
+    value into COPY's format in its C extension (`write_row`), several times faster than
+    doing it here."""
     if not rows:
         return
     table = _TABLES.setdefault(model, Table(model))
     now = timezone.now()
-    data = "".join(table.line(values, now) for values in rows)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         statement = f"COPY {model._meta.db_table} ({', '.join(table.columns)}) FROM STDIN"
         with raw.copy(statement) as copy:
-            copy.write(data.encode())
+            for values in rows:
+                copy.write_row(table.row(values, now))

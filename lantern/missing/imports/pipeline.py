@@ -73,7 +73,9 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
+    """The UK day of `moment` (the default time zone: an import runs as a background task,
+    with no reader's zone; looked up directly, as this is called for every line)."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def _when(moment: datetime) -> str:
