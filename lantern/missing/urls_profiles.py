@@ -13,5 +13,10 @@ urlpatterns = [
         views.profile_photo_upload,
         name="profile-photo-upload",
     ),
+    path(
+        "children/<str:pk>/profile/photo/remove/",
+        views.profile_photo_remove,
+        name="profile-photo-remove",
+    ),
     path("children/<str:pk>/grab-pack.pdf", views.grab_pack, name="grab-pack"),
 ]

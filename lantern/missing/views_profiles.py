@@ -31,6 +31,7 @@ from lantern.missing.selectors_profiles import (
 from lantern.missing.services.profiles import (
     TEXT_FIELDS,
     grab_pack_render,
+    missing_profile_photo_remove,
     missing_profile_photo_set,
     missing_profile_save,
 )
@@ -159,6 +160,45 @@ def profile_photo_upload(request: HttpRequest, pk: str) -> HttpResponse:
         request,
         "missing/profiles/photo.html",
         {"form": form, "person": child, "profile": profile_of(child)},
+    )
+
+
+class PhotoRemoveForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Say why the photo is being removed."},
+    )
+
+
+@declare_action("missing.profile_edit")
+@require_http_methods(["GET", "POST"])
+def profile_photo_remove(request: HttpRequest, pk: str) -> HttpResponse:
+    """Remove the photo from the profile, with the reason (asked for on a page of its own, so
+    a photo is never deleted by a stray click)."""
+    child, _ = person_for(request, pk, purpose="remove the photo from the missing profile")
+    profile = profile_of(child)
+    if profile is None or not profile.photo:
+        messages.info(request, "There is no photo on the profile.")
+        return redirect("missing:profile", pk=child.pk)
+    form = PhotoRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            missing_profile_photo_remove(
+                request=request,
+                actor=user_of(request),
+                child=child,
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, ConflictError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The photo has been removed and deleted.")
+            return redirect("missing:profile", pk=child.pk)
+    return render_form(
+        request,
+        "missing/profiles/photo_remove.html",
+        {"form": form, "person": child, "profile": profile},
     )
 
 

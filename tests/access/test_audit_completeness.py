@@ -114,6 +114,7 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "missing:profile-edit": ("", ["person.viewed"]),
     "missing:profile-photo": ("", ["person.viewed"]),
     "missing:profile-photo-upload": ("", ["person.viewed"]),
+    "missing:profile-photo-remove": ("", ["person.viewed"]),
     "missing:grab-pack": ("", ["person.viewed", "missing.grab_pack_printed"]),
     "missing:ssda903": ("", ["missing.ssda903_viewed"]),
     "missing:annex-a": ("", ["missing.annex_a_viewed"]),
@@ -356,6 +357,7 @@ def test_each_read_writes_exactly_its_events(make_user: Any) -> None:
         "missing:profile-edit": {"pk": child.pk},
         "missing:profile-photo": {"pk": child.pk},
         "missing:profile-photo-upload": {"pk": child.pk},
+        "missing:profile-photo-remove": {"pk": child.pk},
         "missing:grab-pack": {"pk": child.pk},
     }
     reads = [(name, *EXPECTED[name]) for name in EXPECTED] + EXTRA_READS

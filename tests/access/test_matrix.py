@@ -275,6 +275,7 @@ SPEC: dict[str, dict[str, Who]] = {
     "missing:profile-edit": {"GET": sees, "POST": sees},
     "missing:profile-photo": {"GET": sees},
     "missing:profile-photo-upload": {"GET": sees, "POST": sees},
+    "missing:profile-photo-remove": {"GET": sees, "POST": sees},
     "missing:grab-pack": {"GET": sees},
     "referrals:mine": {"GET": everyone},
     "referrals:new": {"POST": everyone},
@@ -618,6 +619,7 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "missing:profile-edit": lambda r, o: {"pk": r.pk},
     "missing:profile-photo": lambda r, o: {"pk": r.pk},
     "missing:profile-photo-upload": lambda r, o: {"pk": r.pk},
+    "missing:profile-photo-remove": lambda r, o: {"pk": r.pk},
     "missing:grab-pack": lambda r, o: {"pk": r.pk},
 }
 

@@ -296,6 +296,39 @@ def test_a_new_photo_replaces_the_old_one_which_is_deleted(
     assert second.photo_taken_on == date(2026, 9, 1)
 
 
+def test_a_photo_can_be_removed_with_a_reason_and_its_file_is_deleted(
+    client: Client, carer: Any, stranger: Any, child: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    profile = missing_profile_photo_set(
+        request=None, actor=carer, child=child, upload=image_file(), taken_on=date(2026, 1, 1)
+    )
+    name, storage = profile.photo.name, profile.photo.storage
+    url = f"/missing/children/{child.pk}/profile/photo/remove/"
+    # The denied twin first: someone who may not see the child is not found, nothing removed.
+    other = Client()
+    sign_in(other, stranger)
+    assert other.post(url, {"reason": "Wrong child."}).status_code == 404
+    assert storage.exists(name)
+    sign_in(client, carer)
+    assert 'href="' + url + '"' in client.get(f"/missing/children/{child.pk}/profile/").text
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400
+    assert "Say why the photo is being removed." in refused.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "It is a photo of her cousin."})
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert not profile.photo
+    assert profile.photo_taken_on is None
+    assert not storage.exists(name)
+    event = AuditEvent.objects.get(action="missing.profile_photo_removed")
+    assert (event.actor, event.detail["reason"]) == (carer, "It is a photo of her cousin.")
+    assert child.chronology.filter(summary="Philomena profile photo removed").exists()
+    # With no photo left, the page says so rather than offering to remove nothing.
+    assert client.get(url).status_code == 302
+    assert client.get(f"/missing/children/{child.pk}/profile/photo/").status_code == 404
+
+
 def test_the_upload_page_shows_the_refusal_and_accepts_a_photo(
     client: Client, carer: Any, child: Any
 ) -> None:

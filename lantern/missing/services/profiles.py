@@ -244,6 +244,44 @@ def missing_profile_photo_set(
     return profile
 
 
+def missing_profile_photo_remove(
+    *, request: HttpRequest | None, actor: User, child: Person, reason: str
+) -> MissingProfile:
+    """Take the photo off the child's profile (the wrong young person, out of date, or they
+    or their family asked), saying why. The file is deleted once the change is committed, so
+    no copy is left in the private storage; the audit trail and the child's timeline record
+    the removal and its reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the photo is being removed."})
+    with transaction.atomic():
+        profile = MissingProfile.objects.select_for_update().filter(child=child).first()
+        if profile is None or not profile.photo:
+            raise ValidationError({"reason": "There is no photo on this profile to remove."})
+        old = str(profile.photo.name)
+        apply_changes(profile, changes={"photo": "", "photo_taken_on": None}, actor=actor)
+        storage = private_media()
+        transaction.on_commit(lambda: storage.delete(old))
+        audit_record(
+            action="missing.profile_photo_removed",
+            request=request,
+            actor=actor,
+            obj=profile,
+            detail={"child": str(child.pk), "reason": reason},
+        )
+        chronology_append(
+            person=child,
+            kind=EntryKind.MISSING,
+            summary="Philomena profile photo removed",
+            detail=reason,
+            occurred_at=timezone.now(),
+            author=actor,
+            link=profile,
+            request=request,
+        )
+    return profile
+
+
 def grab_pack_render(*, request: HttpRequest | None, actor: User, child: Person) -> bytes:
     """The child's one-page grab pack as a PDF, read at this moment (profile, the open episode,
     the missing history). Every print is audited (`missing.grab_pack_printed`, with the open
