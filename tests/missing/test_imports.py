@@ -622,3 +622,32 @@ def test_only_missing_coordinators_and_mash_managers_import(
     assert ImportBatch.objects.count() == 1
     row.refresh_from_db()
     assert row.status == "needs_review"
+
+
+def test_exact_matches_by_any_recorded_name_and_the_exact_date_of_birth() -> None:
+    from django.utils import timezone
+
+    from lantern.missing.imports.matching import exact_matches, name_key
+    from lantern.people.models import PersonName
+
+    born = date(2012, 3, 4)
+    rowan = person(given_names="Rowan Jay", family_name="Ashby", date_of_birth=born)
+    # A name with no family name of its own takes the person's.
+    PersonName.objects.create(person=rowan, kind="nickname", given_names="Ro", family_name="")
+    twin = person(given_names="Rowan Jay", family_name="Ashby", date_of_birth=date(2012, 3, 5))
+    gone = person(given_names="Sam", family_name="Ashby", date_of_birth=born)
+    gone.archived_at, gone.archive_reason = timezone.now(), "Recorded twice."
+    gone.save()
+    keys = [
+        name_key("  ROWAN   jay ", "ashby", born),
+        name_key("Ro", "Ashby", born),
+        name_key("Rowan", "Ashby", born),  # the first given name alone is not the name
+        name_key("Sam", "Ashby", born),  # archived
+        name_key("Rowan Jay", "Ashby", date(2012, 3, 5)),
+    ]
+    found = exact_matches(keys)
+    assert found[keys[0]] == {rowan.pk}
+    assert found[keys[1]] == {rowan.pk}
+    assert keys[2] not in found
+    assert keys[3] not in found
+    assert found[keys[4]] == {twin.pk}
