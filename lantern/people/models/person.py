@@ -126,6 +126,13 @@ class Person(LanternModel):
             models.Index(fields=["born_earliest", "born_latest"], name="person_born_range"),
             # The people list's order: the first page without sorting every visible person.
             models.Index(fields=["family_name", "given_names", "id"], name="person_list_order"),
+            # An import's exact match: the record's name and exact date of birth together.
+            models.Index(
+                Lower("family_name"),
+                Lower("given_names"),
+                F("born_earliest"),
+                name="person_exact_name_birth",
+            ),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
@@ -289,6 +296,18 @@ class PersonName(LanternModel):
             # together, or the first given name alone.
             models.Index(Lower("family_name"), Lower(FirstWord("given_names")), name="name_words"),
             models.Index(Lower(FirstWord("given_names")), name="name_first_given"),
+            # An import's exact match on a name other than the record's own (`matching.py`).
+            models.Index(
+                Lower("family_name"),
+                Lower("given_names"),
+                condition=~Q(kind="legal") & ~Q(family_name=""),
+                name="name_other_full",
+            ),
+            models.Index(
+                Lower("given_names"),
+                condition=~Q(kind="legal") & Q(family_name=""),
+                name="name_other_given_alone",
+            ),
         ]
         triggers: ClassVar = [
             pgtrigger.Trigger(
