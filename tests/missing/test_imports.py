@@ -244,6 +244,25 @@ def test_a_file_not_in_utf8_is_refused_with_how_to_save_it(
     assert not ImportBatch.objects.exists()
 
 
+def test_a_nul_character_deep_in_the_file_is_refused_with_its_line(
+    client: Client, coordinator: Any
+) -> None:
+    """A NUL byte past the first few kilobytes (a damaged file) cannot be stored as text: it is
+    refused with its line, not turned into a server error that loses the upload."""
+    rows = [police_row(police_reference=f"FB-MP-{n:05d}") for n in range(80)]
+    content = as_csv(rows)
+    lines = content.split(b"\n")
+    lines[60] = lines[60].replace(b"FB-MP", b"FB\x00MP", 1)
+    content = b"\n".join(lines)
+    assert content.index(b"\x00") > 4096
+
+    response = upload(client, content)
+
+    assert response.status_code == 400
+    assert "Line 61 has a NUL character" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
 def test_utf8_with_a_byte_order_mark_is_read(client: Client, coordinator: Any) -> None:
     zoe = person(given_names="Zo\u00eb", family_name="Ashby", date_of_birth=date(2011, 5, 4))
     content = "\ufeff".encode() + as_csv([police_row(given_names="Zo\u00eb")])

@@ -44,6 +44,16 @@ def decode(raw: bytes) -> str:
         )
     if b"\x00" in raw[:4096]:
         raise ValidationError({"file": "The file is not a CSV file: save it as CSV UTF-8."})
+    if (nul := raw.find(b"\x00")) >= 0:
+        # Text with a NUL character cannot be stored (PostgreSQL refuses it), so it is refused
+        # here with the line, not later as a database error that loses the upload.
+        line = raw[:nul].count(b"\n") + 1
+        raise ValidationError(
+            {
+                "file": f"Line {line} has a NUL character, which is not text: the file may be "
+                "damaged. Open it, save it again as CSV UTF-8 and upload it again."
+            }
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
