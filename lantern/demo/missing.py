@@ -44,9 +44,9 @@ from lantern.accounts.models import User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
 from lantern.core.deadlines import timescale
+from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
 from lantern.demo.places import STREETS, WARDS
-from lantern.demo.population import without_history
 from lantern.missing.models import (
     ChildCategory,
     Episode,
@@ -882,7 +882,7 @@ def demo_missing(ctx: Context, *, count: int) -> int:
 
 
 def _bulk(ctx: Context, plans: list[Plan], *, timeline: bool, statuses: bool) -> None:
-    """The same episodes written directly: row history skipped (`without_history`), no audit
+    """The same episodes written directly: row history skipped (`insert_history_skipped`), no audit
     (nobody did this in the system), each event on the child's timeline when `timeline`. The
     people at the bulk sizes have no legal statuses, so with `statuses` a share of the
     children who go missing are first made looked after, as a year of them would be."""
@@ -1075,7 +1075,7 @@ class _Writer:
             self.involvements,
             self.entries,
         ]
-        with connection.cursor() as cursor, without_history(cursor, *tracked):
+        with connection.cursor() as cursor, insert_history_skipped(*tracked):
             for batch in batches:
                 if batch:
                     model: Any = type(batch[0])

@@ -19,14 +19,13 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import pgtrigger
 from django.db import connection
 from django.utils import timezone
 
+from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
 from lantern.demo import names
 from lantern.people.models import BirthPrecision, NameKind, Person, PersonKind, PersonName
@@ -243,28 +242,6 @@ def _copy(cursor: Any, table: str, columns: list[str], rows: list[tuple[Any, ...
             copy.write_row(row)
 
 
-def _history_triggers(*models: str) -> list[str]:
-    """The database names of the row-history insert triggers on `models` ("app.Model")."""
-    return [
-        trigger.get_pgid(model)
-        for model, trigger in pgtrigger.registered(*(f"{m}:insert_insert" for m in models))
-    ]
-
-
-@contextmanager
-def without_history(cursor: Any, *models: str) -> Iterator[None]:
-    """Skip the row-history insert triggers of `models` for a bulk load of synthetic rows, in
-    this transaction only (see `bulk_population` for why and how)."""
-    cursor.execute(
-        "SELECT set_config('pgtrigger.ignore', %s, true)",
-        ["{" + ",".join(_history_triggers(*models)) + "}"],
-    )
-    try:
-        yield
-    finally:
-        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
-
-
 def bulk_population(ctx: Context) -> None:
     """`ctx.size.people` people and their names, by COPY, in the generator's transaction.
 
@@ -279,7 +256,7 @@ def bulk_population(ctx: Context) -> None:
     ethnicity_ids = dict(Code.objects.in_list("ethnicity").values_list("code", "id"))
     now = timezone.now()
     with connection.cursor() as cursor:
-        with without_history(cursor, "people.Person", "people.PersonName"):
+        with insert_history_skipped("people.Person", "people.PersonName"):
             raw = cursor.cursor  # psycopg's own cursor, for COPY
             for start in range(0, ctx.size.people, BATCH):
                 people, person_names = _rows(

@@ -26,8 +26,8 @@ from lantern.accounts.models import User
 from lantern.accounts.roles import RoleCode
 from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
 from lantern.core.deadlines import add_working_hours, due_at, due_date, working_time_between
+from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
-from lantern.demo.population import without_history
 from lantern.people.models import Person, years_before
 from lantern.referrals.models import (
     ASSESSED,
@@ -552,7 +552,7 @@ def _save(rows: Rows) -> None:
         "referrals.Section47Enquiry",
         "chronology.ChronologyEntry",
     )
-    with connection.cursor() as cursor, without_history(cursor, *tracked):
+    with connection.cursor() as cursor, insert_history_skipped(*tracked):
         for batch in (
             rows.referrals,
             rows.children,

@@ -53,7 +53,7 @@ from lantern.missing.services import (
     lead_review,
     looked_after_on,
 )
-from lantern.people.selectors import people_search, person_for, search_rows
+from lantern.people.selectors import people_search_for, person_for
 
 SEARCH_ROWS = 10
 POLL_SECONDS = 15
@@ -115,18 +115,11 @@ def report_start(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     rows: list[Any] = []
     if query:
-        found, terms = people_search(request.user, query)
-        people = list(found[:SEARCH_ROWS])
-        rows = search_rows(people)
-        audit_record(
-            action="person.searched",
-            request=request,
-            detail={
-                "q": query,
-                "understood": terms.describe(),
-                "purpose": "search before reporting a young person missing",
-                "shown": [str(p.pk) for p in people],
-            },
+        rows = people_search_for(
+            request,
+            query,
+            purpose="search before reporting a young person missing",
+            most=SEARCH_ROWS,
         )
     mine = episodes_reported_by(request.user)[:20]
     _shown(request, "missing.reported_listed", mine)

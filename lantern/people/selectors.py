@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from lantern.access.audit import audit_record
 from lantern.access.models import Involvement
 from lantern.access.scopes import Basis, access_record, scope
 from lantern.people.models import (
@@ -38,6 +39,29 @@ def people_search(
     best first, and what the query was taken to mean."""
     terms = parse_query(query, school=school)
     return search_people(terms, people_visible(user)), terms
+
+
+def people_search_for(
+    request: HttpRequest, query: str, *, purpose: str, most: int, exclude: Any = None
+) -> list[SearchRow]:
+    """ "Search first" on a page that then acts on the person found: up to `most` rows within
+    the user's scope (`exclude`: a person not to offer, such as the record itself), audited as
+    `person.searched` with what was typed, how it was understood, why, and who was shown."""
+    found, terms = people_search(request.user, query)
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    rows = search_rows(list(found[:most]))
+    audit_record(
+        action="person.searched",
+        request=request,
+        detail={
+            "q": query,
+            "understood": terms.describe(),
+            "purpose": purpose,
+            "shown": [str(row.person.pk) for row in rows],
+        },
+    )
+    return rows
 
 
 #: How alike a name must be to show as a likely match, and a strong one (which needs a reason

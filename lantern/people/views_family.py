@@ -20,7 +20,7 @@ from lantern.core.forms import add_service_errors, render_form
 from lantern.people.family import family_picture
 from lantern.people.forms import EndForm, ProfessionalForm, RelationshipForm
 from lantern.people.models import Person, Relationship, RelationshipKind
-from lantern.people.selectors import people_search, person_for, search_rows
+from lantern.people.selectors import people_search_for, person_for
 from lantern.people.services import relationship_add, relationship_end
 from lantern.people.views_details import person_form_page
 
@@ -49,18 +49,7 @@ def _choose_other(
     query = request.GET.get("q", "").strip()
     rows: list[Any] = []
     if query:
-        found, terms = people_search(request.user, query)
-        rows = search_rows(list(found.exclude(pk=person.pk)[:CHOICES]))
-        audit_record(
-            action="person.searched",
-            request=request,
-            detail={
-                "q": query,
-                "understood": terms.describe(),
-                "purpose": purpose,
-                "shown": [str(r.person.pk) for r in rows],
-            },
-        )
+        rows = people_search_for(request, query, purpose=purpose, most=CHOICES, exclude=person.pk)
     return render(
         request,
         "people/choose_other.html",

@@ -16,7 +16,7 @@ from lantern.access.policy import declare_action
 from lantern.accounts.models import user_of
 from lantern.core.drafts import draft_discard, form_for
 from lantern.core.forms import add_service_errors, render_form
-from lantern.people.selectors import people_search, person_for, search_rows
+from lantern.people.selectors import people_search_for, person_for
 from lantern.referrals.forms import ChildForm, DetailsForm
 from lantern.referrals.models import Referral, Status
 from lantern.referrals.selectors import (
@@ -108,18 +108,8 @@ def referral_children(request: HttpRequest, pk: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     rows: list[Any] = []
     if query:
-        found, terms = people_search(request.user, query)
-        people = list(found[:SEARCH_ROWS])
-        rows = search_rows(people)
-        audit_record(
-            action="person.searched",
-            request=request,
-            detail={
-                "q": query,
-                "understood": terms.describe(),
-                "purpose": "search before adding a child to a referral",
-                "shown": [str(p.pk) for p in people],
-            },
+        rows = people_search_for(
+            request, query, purpose="search before adding a child to a referral", most=SEARCH_ROWS
         )
     context = {
         "referral": referral,

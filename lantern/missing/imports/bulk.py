@@ -1,5 +1,5 @@
-"""Writing an import's rows fast: PostgreSQL COPY of plain values, with the row-history
-insert triggers skipped for this transaction.
+"""Writing an import's rows fast: PostgreSQL COPY of plain values (with the row-history
+insert triggers skipped for the transaction by `core.history.insert_history_skipped`).
 
 Measured on this machine, Django's `bulk_create` spent more time compiling its statement
 than PostgreSQL spent inserting, and pghistory's insert triggers multiplied the insert time
@@ -11,33 +11,11 @@ database role may do; the append-only and constraint checks still apply."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import pgtrigger
 from django.db import connection, models
 from django.utils import timezone
 from psycopg.types.json import Jsonb
-
-
-def _history_triggers(*models_: type[models.Model]) -> list[str]:
-    uris = [f"{m._meta.app_label}.{m.__name__}:insert_insert" for m in models_]
-    return [trigger.get_pgid(model) for model, trigger in pgtrigger.registered(*uris)]
-
-
-@contextmanager
-def without_insert_history(*models_: type[models.Model]) -> Iterator[None]:
-    """Skip the row-history insert triggers of `models_` in this transaction only."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pgtrigger.ignore', %s, true)",
-            ["{" + ",".join(_history_triggers(*models_)) + "}"],
-        )
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
 class Table:

@@ -31,8 +31,9 @@ from lantern.accounts.models import User
 from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
 from lantern.chronology.services import FUTURE_TOLERANCE
 from lantern.core.deadlines import due_at
+from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
-from lantern.missing.imports.bulk import copy_insert, without_insert_history
+from lantern.missing.imports.bulk import copy_insert
 from lantern.missing.imports.matching import (
     Decision,
     exact_matches,
@@ -438,7 +439,7 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
                 for team in teams.get(episode["interview_category"], [])
             )
     tables = (Episode, RiskGrading, ReturnInterview, Involvement, ChronologyEntry)
-    with without_insert_history(*tables):
+    with insert_history_skipped(*tables):
         copy_insert(Episode, [e for _, e in valid])
         copy_insert(RiskGrading, gradings)
         copy_insert(ReturnInterview, interviews)
