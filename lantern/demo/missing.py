@@ -335,7 +335,9 @@ def _children(now: datetime, *, bulk: bool, limit: int, rng: random.Random) -> l
             born_latest__gt=years_before(today, 18),
             born_earliest__lte=years_before(today, 11),
         )
-        .order_by("id")
+        # In an order the seed decides (names and births come from it; the keys of people
+        # made through the services do not), so the same seed gives the same episodes.
+        .order_by("born_earliest", "family_name", "given_names", "id")
         .values_list("id", "born_earliest")[:limit]
     )
     ids = [pk for pk, _ in rows]
