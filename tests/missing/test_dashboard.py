@@ -168,6 +168,34 @@ def test_the_breakdowns(world: dict[str, Any]) -> None:
     assert bars("out_of_area") == [("Not placed out of area", 6), ("Placed out of area", 3)]
 
 
+def test_an_age_band_begins_on_the_uk_birthday(officer: Any, make_user: Any) -> None:
+    """Whole years on the UK day the child was last seen: half an hour before midnight is the
+    day before the birthday, also in summer time, when UK midnight is 23:00 UTC; a birthday on
+    29 February comes on 1 March in other years. The bars and the lists behind them agree."""
+    leap = person(given_names="Lee", family_name="Leap", date_of_birth=date(2012, 2, 29))
+    summer = person(given_names="Sam", family_name="Summer", date_of_birth=date(2012, 6, 15))
+    moments = {
+        leap: [at(2022, 2, 28, 23, 30), at(2022, 3, 1, 0, 30)],
+        summer: [at(2022, 6, 14, 23, 30), at(2022, 6, 15, 0, 15)],
+    }
+    assert moments[summer][1].astimezone(UTC).day == 14
+    for child, seen_at in moments.items():
+        for seen in seen_at:
+            episode = report(officer, child, last_seen=seen, reported=seen + timedelta(minutes=10))
+            returned(officer, episode, at=seen + timedelta(minutes=20))
+    year = Period(date(2022, 1, 1), date(2022, 12, 31))
+    (ages,) = [chart for chart in dashboard_figures(year).breakdowns if chart.key == "age"]
+    assert [(bar.label, bar.value, bar.children) for bar in ages.bars] == [
+        ("Under 10", 2, 2),
+        ("10 to 12", 2, 2),
+    ]
+    reader = make_user("missing_coordinator")
+    for bar in ages.bars:
+        listed = children_for(reader, measure="group", period=year, dimension="age", value=bar.key)
+        assert listed is not None
+        assert sorted(child.given_names for child, n in listed[0]) == ["Lee", "Sam"]
+
+
 def test_the_figures_cost_a_fixed_number_of_queries(
     world: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
