@@ -11,6 +11,8 @@ database role may do; the append-only and constraint checks still apply."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import connection, models
@@ -21,37 +23,38 @@ from psycopg.types.json import Jsonb
 class Table:
     """One model's columns, with the default each takes when a row leaves it out."""
 
+    STAMPS = ("created_at", "modified_at")  # auto_now_add and auto_now: the time of the COPY
+
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
-        self.columns = [str(f.column) for f in self.fields]
-        self.json = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
+        fields = list(model._meta.concrete_fields)
+        self.columns = [str(f.column) for f in fields]
+        self.values_of = operator.itemgetter(*[f.attname for f in fields])
+        self.json = [f.attname for f in fields if isinstance(f, models.JSONField)]
+        self.stamps = [f.attname for f in fields if f.attname in self.STAMPS]
+        # A new value for every row (a new key, the time now...), or one for them all.
         self.each_row = {
-            f.attname: f for f in self.fields if f.has_default() and callable(f.default)
+            f.attname: f
+            for f in fields
+            if f.has_default() and callable(f.default) and f.attname not in self.STAMPS
         }
-        self.defaults: dict[str, Any] = {}
-        for f in self.fields:
-            if f.attname not in self.each_row:
-                self.defaults[f.attname] = (
-                    None if f.null and not f.has_default() else f.get_default()
-                )
+        self.defaults: dict[str, Any] = {
+            f.attname: None if f.null and not f.has_default() else f.get_default()
+            for f in fields
+            if f.attname not in self.each_row
+        }
 
-    def row(self, values: dict[str, Any], now: Any) -> tuple[Any, ...]:
-        out = []
-        for f in self.fields:
-            name = f.attname
-            if name in values:
-                value = values[name]
-            elif name in {"created_at", "modified_at"}:
-                value = now  # auto_now_add and auto_now
-            elif name in self.each_row:
-                value = self.each_row[name].get_default()  # a new key, the time now...
-            else:
-                value = self.defaults[name]
-            if name in self.json:
-                value = Jsonb(value)
-            out.append(value)
-        return tuple(out)
+    def rows(self, rows: Iterable[dict[str, Any]], now: Any) -> Iterator[tuple[Any, ...]]:
+        """Each row's values in the order of `columns`, the defaults filled in."""
+        common = self.defaults | dict.fromkeys(self.stamps, now)
+        for values in rows:
+            full = common | values
+            for name, field in self.each_row.items():
+                if name not in values:
+                    full[name] = field.get_default()
+            for name in self.json:
+                full[name] = Jsonb(full[name])
+            yield self.values_of(full)
 
 
 _TABLES: dict[type[models.Model], Table] = {}
@@ -70,5 +73,5 @@ def copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         statement = f"COPY {model._meta.db_table} ({', '.join(table.columns)}) FROM STDIN"
         with raw.copy(statement) as copy:
-            for values in rows:
-                copy.write_row(table.row(values, now))
+            for row in table.rows(rows, now):
+                copy.write_row(row)

@@ -132,7 +132,7 @@ def upn_matches(upns: list[str]) -> dict[str, set[Any]]:
     found: dict[str, set[Any]] = defaultdict(set)
     for value, person_id in Identifier.objects.filter(
         scheme=IdentifierScheme.UPN,
-        value__in=set(upns),
+        value__any=set(upns),
         archived_at__isnull=True,
         person__archived_at__isnull=True,
     ).values_list("value", "person_id"):

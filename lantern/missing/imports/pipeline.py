@@ -213,7 +213,7 @@ class Period:
 
 def _periods(children: set[Any]) -> dict[Any, list[Period]]:
     periods: dict[Any, list[Period]] = defaultdict(list)
-    for child, reference, start, end in Episode.objects.filter(child__in=children).values_list(
+    for child, reference, start, end in Episode.objects.filter(child__any=children).values_list(
         "child_id", "reference", "last_seen_at", "returned_at"
     ):
         periods[child].append(Period(reference, start, end))
@@ -223,7 +223,7 @@ def _periods(children: set[Any]) -> dict[Any, list[Period]]:
 def _in_care(children: set[Any]) -> dict[Any, list[tuple[date, date | None]]]:
     spans: dict[Any, list[tuple[date, date | None]]] = defaultdict(list)
     for person, start, end in LegalStatus.objects.filter(
-        person__in=children, kind=LegalStatusKind.LOOKED_AFTER
+        person__any=children, kind=LegalStatusKind.LOOKED_AFTER
     ).values_list("person_id", "valid_from", "valid_to"):
         spans[person].append((start, end))
     return spans
@@ -233,7 +233,7 @@ def _addresses(children: set[Any]) -> dict[Any, list[tuple[date, date | None, st
     """Each child's addresses, latest first, as (from, to, postcode district)."""
     spans: dict[Any, list[tuple[date, date | None, str]]] = defaultdict(list)
     for person, start, end, postcode in (
-        Address.objects.filter(person__in=children)
+        Address.objects.filter(person__any=children)
         .order_by("person_id", "-valid_from")
         .values_list("person_id", "valid_from", "valid_to", "postcode")
     ):
@@ -320,7 +320,7 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
     people = {
         p.pk: p
         for p in Person.objects.select_for_update()
-        .filter(pk__in=children)
+        .filter(pk__any=children)
         .only("id", "given_names", "family_name", "preferred_name", "born_earliest")
         .order_by("pk")
     }
@@ -513,7 +513,7 @@ def _previous(kind: str, keys: set[str]) -> dict[str, ImportRow]:
     found: dict[str, ImportRow] = {}
     for row in (
         ImportRow.objects.filter(
-            kind=kind, key_hash__in=keys, status__in=[*SETTLED, RowStatus.NEEDS_REVIEW]
+            kind=kind, key_hash__any=keys, status__in=[*SETTLED, RowStatus.NEEDS_REVIEW]
         )
         .only("key_hash", "status", "number", "data_hash", "episode_id", "person_id")
         .order_by("created_at", "number")
@@ -533,7 +533,7 @@ def _police_chunk(context: Context, outcomes: list[Outcome]) -> None:
         if o.checked.ok and o.checked.values["__key"] not in previous
     }
     for known in Episode.objects.select_related("police_risk_grade", "child").filter(
-        Q(pk__in=episode_ids) | Q(police_reference__in=references)
+        Q(pk__any=episode_ids) | Q(police_reference__any=references)
     ):
         by_reference[(known.police_reference.upper(), known.last_seen_at.timestamp())] = known
     fresh: list[Outcome] = []
@@ -575,14 +575,14 @@ def write_absences(context: Context, outcomes: list[Outcome]) -> None:
     recorded is unchanged."""
     todo = [o for o in outcomes if o.status == RowStatus.CREATED and o.person_id is not None]
     urns = {o.checked.values["school_urn"] for o in todo}
-    schools = {s.urn: s for s in School.objects.filter(urn__in=urns)}
-    people = {p.pk: p for p in Person.objects.filter(pk__in={o.person_id for o in todo})}
+    schools = {s.urn: s for s in School.objects.filter(urn__any=urns)}
+    people = {p.pk: p for p in Person.objects.filter(pk__any={o.person_id for o in todo})}
     existing = {
         (a.child_id, a.school_id, a.day, a.session): a.pk
         for a in SchoolAbsence.objects.filter(
-            child__in=people,
-            school__in=schools.values(),
-            day__in={o.checked.values["absence_date"] for o in todo},
+            child__any=people,
+            school__any=[school.pk for school in schools.values()],
+            day__any={o.checked.values["absence_date"] for o in todo},
         ).only("child_id", "school_id", "day", "session")
     }
     today = timezone.localdate()
