@@ -133,7 +133,7 @@ def _age_band() -> Case:
     )
 
 
-# name -> (title, expression, needs the age annotation)
+# name -> title
 DIMENSIONS: dict[str, str] = {
     "age": "Age when last seen",
     "gender": "Gender",
