@@ -8,10 +8,13 @@ field (foreign keys included) in `CoreConfig.ready`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Lookup
+
+_MODIFIER = re.compile(r"\(.*?\)")
 
 
 class AnyOf(Lookup[Any]):
@@ -26,5 +29,8 @@ class AnyOf(Lookup[Any]):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        array_type = f"{self.lhs.output_field.rel_db_type(connection)}[]"
+        # The column's type without its length (varchar(60) -> varchar): casting to a length
+        # would cut a longer value down until it matched.
+        column_type = _MODIFIER.sub("", self.lhs.output_field.rel_db_type(connection))
+        array_type = f"{column_type}[]"
         return f"{lhs} = ANY({rhs}::{array_type})", (*lhs_params, *rhs_params)

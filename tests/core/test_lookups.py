@@ -47,6 +47,10 @@ def test_any_gives_what_in_gives(people: list[Person]) -> None:
         ash,
         bo,
     }
+    # A value longer than the column is not cut down to fit (and so never matches).
+    longest = person(given_names="Di", family_name="L" * 200)
+    assert not Person.objects.filter(family_name__any=["L" * 201]).exists()
+    assert list(Person.objects.filter(family_name__any=["L" * 200])) == [longest]
     # Nothing asked for, nothing found.
     assert not Person.objects.filter(pk__any=[]).exists()
 
