@@ -21,12 +21,15 @@ from datetime import date, datetime
 from django.http import HttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAY_START = frozenset((" ", *FORMULA_STARTS))  # spaces before a formula are skipped
 _NUMBER = re.compile(r"^[+-]?\s*[\d\s().,/:]+$")
 
 
 def looks_like_formula(value: str) -> bool:
     """A cell someone sent that a spreadsheet would run: it starts with a formula character
     and is not a number, a phone number or a date."""
+    if value[:1] not in _MAY_START:  # most cells begin with a letter or a digit
+        return False
     text = value.strip(" ")
     return bool(text) and text.startswith(FORMULA_STARTS) and not _NUMBER.match(text)
 

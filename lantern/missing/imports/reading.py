@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
-from lantern.core.csv_safe import FORMULA_STARTS, looks_like_formula
+from lantern.core.csv_safe import looks_like_formula
 from lantern.missing.imports.columns import COLUMNS, column_names, required_names
 from lantern.missing.imports.models import AbsenceSession, ImportKind
 from lantern.missing.models import MissingFrom
@@ -289,15 +289,11 @@ def _one_of(row: Checked, column: str, allowed: tuple[str, ...], *, required: bo
     return value
 
 
-_MAY_START_FORMULA = {" ", *FORMULA_STARTS}
-
-
 def _formulas(row: Checked) -> None:
     """Refuse a cell a spreadsheet would run (decision 0018: refused, not altered, so what is
     stored is what the sender meant; the row is kept to be corrected)."""
     for column, value in row.raw.items():
-        # Most cells start with a letter or a digit: no need to look further.
-        if column != "__extra__" and value[:1] in _MAY_START_FORMULA and looks_like_formula(value):
+        if column != "__extra__" and looks_like_formula(value):
             row.problem(
                 column,
                 f"The cell starts with \u2018{value.strip()[0]}\u2019, which a spreadsheet would "
