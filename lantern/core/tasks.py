@@ -11,6 +11,8 @@ from django.tasks import task
 PERIODIC: dict[str, int] = {
     # Children still missing beyond a rule's limit (lantern.missing, decision 0015).
     "missing_escalate": 15,
+    # The missing dashboard's last 12 months, counted before anyone asks (decision 0022).
+    "missing_dashboard_count": 5,
 }
 
 

@@ -12,12 +12,13 @@ was last seen (decision 0020), not looked up again for every episode."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
+from time import perf_counter
 from typing import Any
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -34,10 +35,11 @@ from django.db.models import (
 )
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Coalesce, Lag, TruncDate
+from django.tasks import task
 from django.utils import timezone
 
 from lantern.core.models import Code
-from lantern.missing.models import Episode, ReturnInterview
+from lantern.missing.models import DashboardCount, Episode, ReturnInterview
 from lantern.missing.selectors import visible_episodes
 from lantern.people.models import Person
 from lantern.people.models.person import Gender
@@ -389,6 +391,8 @@ class Figures:
     median_delay_seconds: float | None
     breakdowns: list[Chart]
     as_at: datetime = field(default_factory=timezone.now)
+    # False while shown as last counted and being counted again (`kept_figures`).
+    current: bool = True
 
     @property
     def median_delay(self) -> str:
@@ -672,28 +676,197 @@ def dashboard_figures(period: Period) -> Figures:
     )
 
 
-#: How long the figures may be kept at most. They are worked out again as soon as an episode or
-#: a return interview changes; this bounds what else can date them (a child's date of birth,
+#: How long figures may be shown before they are counted again, even when no episode or
+#: interview has changed: this bounds what else can date them (a child's date of birth,
 #: gender or ethnicity corrected on their record).
 KEEP_FIGURES = timedelta(minutes=5)
+#: Figures no one has read for this long are dropped; the next reader's period is counted
+#: while they wait.
+FORGET_FIGURES = timedelta(days=7)
+#: After a change, figures counted this recently (so being read) are counted again at once; older
+#: ones wait for their next reader.
+RECOUNT_IN_USE = timedelta(hours=1)
+#: A count asked for but not begun after this long (the worker was stopped) is asked for again.
+COUNT_LOST_AFTER = timedelta(minutes=2)
 
 
-def cached_figures(period: Period) -> Figures:
-    """`dashboard_figures`, kept for up to five minutes while no episode or interview has
-    changed (the figures name no one, so one copy serves every reader). Over a year of a large
-    partnership's episodes they take most of a second to count; two small queries say
-    whether anything has changed since: how many rows each table has (a new episode recorded
-    with an earlier clock still counts) and when the latest change was made."""
-    stamp = "-".join(
+def stamp() -> str:
+    """What the episodes and return interviews look like, in two small queries: how many rows
+    each table has (a new episode recorded with an earlier clock still counts, and so does one
+    deleted) and when the latest change was made."""
+    return "-".join(
         f"{found['rows']}:{found['latest'].timestamp() if found['latest'] else 0:.6f}"
         for found in (
             model.objects.aggregate(rows=Count("pk"), latest=Max("modified_at"))
             for model in (Episode, ReturnInterview)
         )
     )
-    key = f"missing:dashboard:{period.since}:{period.until}:{stamp}"
-    figures: Figures | None = cache.get(key)
-    if figures is None:
-        figures = dashboard_figures(period)
-        cache.set(key, figures, KEEP_FIGURES.total_seconds())
+
+
+def _chart_data(chart: Chart) -> dict[str, Any]:
+    return {
+        "key": chart.key,
+        "title": chart.title,
+        "measure": chart.measure,
+        "bars": [[bar.key, bar.label, bar.value, bar.children] for bar in chart.bars],
+    }
+
+
+def _chart(data: dict[str, Any]) -> Chart:
+    return Chart(
+        key=data["key"],
+        title=data["title"],
+        measure=data["measure"],
+        bars=[
+            Bar(key=key, label=label, value=value, children=children)
+            for key, label, value, children in data["bars"]
+        ],
+    )
+
+
+def figures_data(figures: Figures) -> dict[str, Any]:
+    """The figures as JSON for `DashboardCount.figures` (not a pickle: nothing read back from
+    the database is ever run)."""
+    return {
+        "episodes": figures.episodes,
+        "children": figures.children,
+        "months": _chart_data(figures.months),
+        "repeat_window": figures.repeat_window,
+        "repeat_period": figures.repeat_period,
+        "returned": figures.returned,
+        "offered_in_time": figures.offered_in_time.count,
+        "completed": figures.completed.count,
+        "declined": figures.declined.count,
+        "delay_episodes": figures.delay_episodes,
+        "median_delay_seconds": figures.median_delay_seconds,
+        "breakdowns": [_chart_data(chart) for chart in figures.breakdowns],
+    }
+
+
+def figures_from(kept: DashboardCount, *, current: bool) -> Figures:
+    data = kept.figures
+    returned = data["returned"]
+    return Figures(
+        period=Period(kept.since, kept.until),
+        episodes=data["episodes"],
+        children=data["children"],
+        months=_chart(data["months"]),
+        repeat_window=data["repeat_window"],
+        repeat_period=data["repeat_period"],
+        returned=returned,
+        offered_in_time=Share(data["offered_in_time"], returned),
+        completed=Share(data["completed"], returned),
+        declined=Share(data["declined"], returned),
+        delay_episodes=data["delay_episodes"],
+        median_delay_seconds=data["median_delay_seconds"],
+        breakdowns=[_chart(chart) for chart in data["breakdowns"]],
+        as_at=kept.counted_at,
+        current=current,
+    )
+
+
+def recount(period: Period) -> Figures:
+    """Count the period's figures and keep them for every reader. A count that began earlier
+    than the one kept (two run at once) does not overwrite it."""
+    kept = DashboardCount.objects.filter(since=period.since, until=period.until)
+    # From here a change asks for another count: this one may not see it.
+    kept.update(wanted_at=None)
+    began = timezone.now()
+    started = perf_counter()
+    now_stamp = stamp()
+    figures = replace(dashboard_figures(period), as_at=began)
+    values = {
+        "stamp": now_stamp,
+        "figures": figures_data(figures),
+        "counted_at": began,
+        "seconds": perf_counter() - started,
+    }
+    if not kept.filter(counted_at__lt=began).update(**values) and not kept.exists():
+        try:
+            with transaction.atomic():
+                DashboardCount.objects.create(since=period.since, until=period.until, **values)
+        except IntegrityError:
+            pass  # another count of the period was kept first: either will do
+    DashboardCount.objects.filter(counted_at__lt=began - FORGET_FIGURES).delete()
     return figures
+
+
+@task()
+def recount_dashboard(since: str, until: str) -> None:
+    """The worker's count of one period's figures (`recount`)."""
+    recount(Period(date.fromisoformat(since), date.fromisoformat(until)))
+
+
+_ASK = """
+UPDATE {table}
+SET wanted_at = %(now)s
+WHERE (wanted_at IS NULL OR wanted_at < %(lost)s)
+  {period}
+RETURNING since, until
+"""
+
+
+def _ask_for_counts(*, since: date | None = None, until: date | None = None) -> None:
+    """Queue a count of the figures being read (or of one period) unless one is already
+    waiting: a single UPDATE marks the periods asked for, so two readers or two changes at
+    once queue one count between them, and the mark is cleared when the count begins (a change
+    after that asks again). Queued when the transaction commits, so the worker counts what was
+    committed."""
+    now = timezone.now()
+    if since is None:
+        period = "AND counted_at >= %(in_use)s"
+    else:
+        period = "AND since = %(since)s AND until = %(until)s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ASK.format(table=DashboardCount._meta.db_table, period=period),
+            {
+                "now": now,
+                "in_use": now - RECOUNT_IN_USE,
+                "lost": now - COUNT_LOST_AFTER,
+                "since": since,
+                "until": until,
+            },
+        )
+        asked = cursor.fetchall()
+    for first, last in asked:
+        transaction.on_commit(
+            partial(recount_dashboard.enqueue, first.isoformat(), last.isoformat())
+        )
+
+
+def figures_changed() -> None:
+    """An episode or a return interview changed: count the figures in use again in the
+    background, so the next reader finds them current."""
+    _ask_for_counts()
+
+
+def _current(kept: DashboardCount) -> bool:
+    return kept.stamp == stamp() and kept.counted_at > timezone.now() - KEEP_FIGURES
+
+
+def count_if_due(period: Period) -> bool:
+    """Count the period now unless its kept figures are current; whether it counted. The
+    scheduler's call for the last 12 months, so the day's first reader does not wait."""
+    kept = DashboardCount.objects.filter(since=period.since, until=period.until).first()
+    if kept is not None and _current(kept):
+        return False
+    recount(period)
+    return True
+
+
+def kept_figures(period: Period) -> Figures:
+    """The period's figures as last counted (decision 0022), the same for every reader and
+    every process: a small read, however many episodes there are.
+
+    When they are out of date (an episode or interview changed since, or they are older than
+    `KEEP_FIGURES`), they are still shown, marked not `current`, and a count in the background
+    is asked for; the page polls until it lands. A period no one has asked for yet is counted
+    while its first reader waits."""
+    kept = DashboardCount.objects.filter(since=period.since, until=period.until).first()
+    if kept is None:
+        return recount(period)
+    current = _current(kept)
+    if not current:
+        _ask_for_counts(since=period.since, until=period.until)
+    return figures_from(kept, current=current)

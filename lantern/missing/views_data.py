@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from lantern.access.audit import audit_record
 from lantern.access.policy import declare_action
 from lantern.core.csv_safe import csv_response
-from lantern.missing.dashboard import DIMENSIONS, KEEP_FIGURES, Period, cached_figures, children_for
+from lantern.missing.dashboard import DIMENSIONS, KEEP_FIGURES, Period, children_for, kept_figures
 from lantern.missing.statutory import (
     ANNEX_A_HEADER,
     SSDA903_HEADER,
@@ -148,19 +148,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The partnership's missing figures for a period, with charts; each figure links to the
     children behind it for those who may see lists of children."""
     period, error = _period(request)
-    figures = cached_figures(period)
-    return render(
-        request,
-        "missing/data/dashboard.html",
-        {
-            "figures": figures,
-            "period": period,
-            "error": error,
-            "query": _query(period),
-            "charts": [figures.months, *figures.breakdowns],
-            "keep_minutes": round(KEEP_FIGURES.total_seconds() / 60),
-        },
-    )
+    figures = kept_figures(period)
+    context = {
+        "figures": figures,
+        "period": period,
+        "error": error,
+        "query": _query(period),
+        "charts": [figures.months, *figures.breakdowns],
+        "keep_minutes": round(KEEP_FIGURES.total_seconds() / 60),
+    }
+    if request.headers.get("HX-Request"):
+        # The page's poll while its figures are being counted again: the figures only.
+        return render(request, "missing/data/dashboard.html#figures", context)
+    return render(request, "missing/data/dashboard.html", context)
 
 
 @declare_action("missing.dashboard_children")

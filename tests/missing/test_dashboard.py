@@ -12,7 +12,16 @@ import pytest
 from django.test import Client
 
 from lantern.access.models import AuditEvent
-from lantern.missing.dashboard import Period, cached_figures, children_for, dashboard_figures
+from lantern.missing.dashboard import (
+    Period,
+    children_for,
+    dashboard_figures,
+    figures_from,
+    kept_figures,
+    recount,
+    stamp,
+)
+from lantern.missing.models import DashboardCount
 from lantern.missing.services import interview_attempt_log, interview_complete
 from lantern.people.models import Address
 from tests.access.factories import involve, person
@@ -230,25 +239,103 @@ def test_every_bar_lists_the_children_it_counts(world: dict[str, Any], make_user
             )
 
 
-def test_the_page_keeps_its_figures_until_an_episode_changes(
-    world: dict[str, Any], officer: Any, make_user: Any, client: Client
+def test_kept_figures_read_back_as_they_were_counted(world: dict[str, Any]) -> None:
+    counted = recount(PERIOD)
+    kept = DashboardCount.objects.get(since=PERIOD.since, until=PERIOD.until)
+    assert figures_from(kept, current=True) == counted
+    assert kept.stamp == stamp()
+    assert kept.seconds > 0
+
+
+def test_the_first_reader_of_a_period_waits_for_its_count(world: dict[str, Any]) -> None:
+    assert not DashboardCount.objects.exists()
+    figures = kept_figures(PERIOD)
+    assert figures.current
+    assert figures.episodes == 9
+    assert DashboardCount.objects.get().figures["episodes"] == 9
+
+
+def test_every_reader_shares_the_kept_figures_until_something_changes(
+    world: dict[str, Any], officer: Any, make_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    sign_in(client, make_user("missing_coordinator"))
-    first = cached_figures(PERIOD)
-    assert cached_figures(PERIOD).as_at == first.as_at  # kept: nothing changed
-    assert "Counted at" in client.get(f"/missing/dashboard/?{QUERY}").content.decode()
-    # A new episode in the period: counted at once, not after the figures expire.
+    first = kept_figures(PERIOD)
+    with django_capture_on_commit_callbacks() as queued:
+        again = kept_figures(PERIOD)
+    assert (again.as_at, again.current) == (first.as_at, True)
+    assert queued == []  # nothing to count
+    # A new episode in the period: the dashboard is counted again in the background (the
+    # immediate task backend counts when the report's transaction commits), so the next
+    # reader finds it current.
     eve = person(given_names="Eve", family_name="Ellis")
-    with frozen(at(2026, 3, 1, 12, 0)):
+    with django_capture_on_commit_callbacks(execute=True), frozen(at(2026, 3, 1, 12, 0)):
         report(officer, eve, last_seen=at(2026, 3, 1, 9, 0))
-    again = cached_figures(PERIOD)
-    assert again.episodes == first.episodes + 1
+    counted = kept_figures(PERIOD)
+    assert (counted.episodes, counted.current) == (first.episodes + 1, True)
     # A return interview recorded on an episode already counted: counted again too.
-    bo_episode = world["bo"].missing_episodes.get()
-    interview = bo_episode.interview
-    interview.child_words = "I was at a friend's."
-    interview.save()
-    assert cached_figures(PERIOD).as_at > again.as_at
+    third = world["ash"].missing_episodes.order_by("last_seen_at").last()
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_attempt_log(
+            request=None,
+            actor=make_user("return_interview_worker"),
+            episode=third,
+            attempted_at=at(2025, 12, 11, 12, 0),
+            method="phone",
+            note="Rang first.",
+        )
+    assert kept_figures(PERIOD).as_at > counted.as_at
+
+
+def test_out_of_date_figures_are_shown_marked_while_one_count_is_queued(
+    world: dict[str, Any],
+    officer: Any,
+    make_user: Any,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    kept_figures(PERIOD)
+    # The episode reported while the worker is busy: its count is queued, not yet run.
+    with django_capture_on_commit_callbacks() as queued:
+        report(officer, person(given_names="Eve"), last_seen=at(2026, 3, 1, 9, 0))
+    assert len(queued) == 1
+    sign_in(client, make_user("missing_coordinator"))
+    # A minute after the report (the factory reports at the time it is given).
+    with django_capture_on_commit_callbacks() as asked_again, frozen(at(2026, 3, 1, 10, 2)):
+        page = client.get(f"/missing/dashboard/?{QUERY}").content.decode()
+    assert asked_again == []  # one count is waiting already: readers do not queue more
+    assert "before the latest changes" in page
+    assert f'hx-get="/missing/dashboard/?{HTML_QUERY}" hx-trigger="every 2s"' in page
+    assert "<title>Jan 2026: 4 episodes</title>" in page  # the figures as last counted
+    # The page's poll gets the figures only, and stops polling once they are current.
+    queued[0]()
+    with frozen(at(2026, 3, 1, 10, 4)):
+        poll = client.get(f"/missing/dashboard/?{QUERY}", headers={"HX-Request": "true"})
+    assert poll.status_code == 200
+    fragment = poll.content.decode()
+    assert fragment.strip().startswith('<div id="dashboard-figures">')
+    assert "<title>Mar 2026: 1 episode</title>" in fragment
+    assert "hx-trigger" not in fragment
+
+
+def test_figures_are_counted_again_after_five_minutes_even_with_no_change(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    with frozen(at(2026, 4, 1, 9, 0)):
+        first = kept_figures(PERIOD)
+    with frozen(at(2026, 4, 1, 9, 4)):
+        assert kept_figures(PERIOD).current
+    with frozen(at(2026, 4, 1, 9, 6)), django_capture_on_commit_callbacks(execute=True) as ran:
+        late = kept_figures(PERIOD)
+    assert (late.current, late.as_at, len(ran)) == (False, first.as_at, 1)
+    with frozen(at(2026, 4, 1, 9, 6, 5)):
+        assert kept_figures(PERIOD).as_at == at(2026, 4, 1, 9, 6)
+
+
+def test_an_older_count_does_not_replace_a_newer_one(world: dict[str, Any]) -> None:
+    with frozen(at(2026, 4, 1, 9, 0)):
+        recount(PERIOD)
+    with frozen(at(2026, 4, 1, 8, 59)):  # began before the kept one (two counts at once)
+        recount(PERIOD)
+    assert DashboardCount.objects.get().counted_at == at(2026, 4, 1, 9, 0)
 
 
 def test_the_page_draws_charts_with_tables_and_links(
@@ -328,3 +415,29 @@ def test_the_lists_show_only_the_children_the_reader_may_see(
     assert "Ash Ashby" in page
     assert "Cy Carter" not in page
     assert "1 more young person is counted" in page
+
+
+def test_the_scheduler_counts_the_last_12_months_before_anyone_asks(
+    world: dict[str, Any],
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from lantern.core.tasks import PERIODIC
+
+    assert PERIODIC["missing_dashboard_count"] == 5
+    out = StringIO()
+    with frozen(at(2026, 3, 31, 9, 0)):
+        call_command("missing_dashboard_count", stdout=out)
+        call_command("missing_dashboard_count", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Counted the figures from 2025-04-01 to 2026-03-31.",
+        "The figures were current.",
+    ]
+    kept = DashboardCount.objects.get()
+    assert (kept.since, kept.until, kept.figures["episodes"]) == (
+        date(2025, 4, 1),
+        date(2026, 3, 31),
+        9,
+    )

@@ -33,6 +33,7 @@ from lantern.chronology.services import FUTURE_TOLERANCE
 from lantern.core.deadlines import due_at
 from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
+from lantern.missing.dashboard import figures_changed
 from lantern.missing.imports.bulk import copy_insert
 from lantern.missing.imports.matching import (
     Decision,
@@ -735,6 +736,8 @@ def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
                     **{name: F(name) + count for name, count in counts.items()},
                 )
     except Exception as error:
+        if batch.kind == ImportKind.POLICE_MISSING:
+            figures_changed()  # the chunks before the failure are kept
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.FAILED,
             finished_at=timezone.now(),
@@ -753,6 +756,8 @@ def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.DONE, finished_at=timezone.now()
     )
+    if batch.kind == ImportKind.POLICE_MISSING:
+        figures_changed()  # counted again for the dashboard (decision 0022)
     batch.refresh_from_db()
     audit_record(
         action="missing.import_completed",

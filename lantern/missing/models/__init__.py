@@ -5,6 +5,7 @@ from lantern.missing.imports.models import (
     ImportRow,
     SchoolAbsence,
 )
+from lantern.missing.models.dashboard import DashboardCount
 from lantern.missing.models.episode import (
     ChildCategory,
     Episode,
@@ -34,6 +35,7 @@ from lantern.missing.models.rules import (
 __all__ = [
     "AttemptMethod",
     "ChildCategory",
+    "DashboardCount",
     "Episode",
     "EpisodeStatus",
     "FiringMoment",

@@ -24,6 +24,7 @@ from lantern.core.deadlines import due_at
 from lantern.core.models import Code
 from lantern.core.references import next_reference
 from lantern.core.services import apply_changes
+from lantern.missing.dashboard import figures_changed
 from lantern.missing.models import (
     ChildCategory,
     Episode,
@@ -228,6 +229,7 @@ def episode_report(
             user=actor,
             request=request,
         )
+        figures_changed()  # counted again for the dashboard (decision 0022)
         audit_record(
             action="missing.reported",
             request=request,
@@ -282,6 +284,7 @@ def episode_grade(
             episode=episode, grade=grade, sources=sources, graded_at=graded_at, actor=actor
         )
         apply_changes(episode, changes={"police_risk_grade": grade}, actor=actor)
+        figures_changed()  # counted again for the dashboard (decision 0022)
         audit_record(
             action="missing.graded",
             request=request,
@@ -389,6 +392,7 @@ def episode_record_return(
                     team=team,
                     request=request,
                 )
+        figures_changed()  # counted again for the dashboard (decision 0022)
         audit_record(
             action="missing.returned",
             request=request,
@@ -454,6 +458,7 @@ def episode_close(
             },
             actor=actor,
         )
+        figures_changed()  # counted again for the dashboard (decision 0022)
         audit_record(action="missing.closed", request=request, actor=actor, obj=episode)
         chronology_append(
             person=episode.child,

@@ -17,6 +17,7 @@ from lantern.chronology.models import EntryKind, Significance
 from lantern.chronology.services import chronology_append
 from lantern.core.models import Code
 from lantern.core.services import apply_changes
+from lantern.missing.dashboard import figures_changed
 from lantern.missing.models import (
     AttemptMethod,
     Episode,
@@ -90,6 +91,7 @@ def interview_attempt_log(
         attempt.save()
         if interview.offered_at is None or attempted_at < interview.offered_at:
             apply_changes(interview, changes={"offered_at": attempted_at}, actor=actor)
+        figures_changed()  # counted again for the dashboard (decision 0022)
         audit_record(
             action="missing.interview_attempt",
             request=request,
@@ -210,6 +212,7 @@ def interview_complete(
                 occurred_at=completed_at,
                 place="Return interview",
             )
+        figures_changed()  # counted again for the dashboard (decision 0022)
         audit_record(
             action="missing.interview_completed",
             request=request,
