@@ -12,6 +12,7 @@ was last seen (decision 0020), not looked up again for every episode."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -409,18 +410,21 @@ class Figures:
         return " ".join(parts)
 
 
-# The breakdowns in one statement, which the ORM cannot write (GROUPING SETS, a bit string of
-# months). It counts the period's episodes by every dimension, and the children behind each
-# value, without holding a set of children for every value of every dimension over every
-# episode (which took most of a second over 100,000 episodes):
+# The breakdowns in one statement, which the ORM cannot write (GROUPING SETS, bit masks). It
+# counts the period's episodes by every dimension, and the children behind each value, without
+# holding a set of children for every value of every dimension:
 # - `children`: each child with an episode in the period, with gender, ethnicity and the
 #   moments (UK midnight) they turned 10, 13, 16 and 18, worked out once per child. A birthday
 #   on 29 February falls on 1 March in other years, as PostgreSQL's age() counts, so the age
 #   bands are those `_with_dimension` gives the lists of children behind each bar;
-# - `per_child`: one pass over the episodes: each child's episodes by age band, locality, in
-#   care and placed out of area (mostly one row a child), with a bit set for each month they
-#   went missing; and the episodes in each month;
-# - `by_child`: those rows once per child and value of each dimension, and once per child.
+# - `facts`: each episode with its age band, locality, in care, placed out of area and month,
+#   as small numbers where they can be (the age band is its index in AGE_BANDS);
+# - `per_child`: each child once, with a bit set for every age band, care status, placement
+#   and month their episodes fell in. Children per value are then counted from how many
+#   children share each mask (a handful of masks), and `_breakdowns` spreads each mask's
+#   children over its bits;
+# - episodes per value are counted from `facts` directly, and children per locality (too many
+#   values for a mask) from the distinct (child, locality) pairs.
 # A test holds every bar to its list of children.
 _BREAKDOWNS = """
 WITH children AS MATERIALIZED (
@@ -442,80 +446,68 @@ WITH children AS MATERIALIZED (
         SELECT child_id FROM {episode} WHERE last_seen_at >= %(start)s AND last_seen_at < %(end)s
     )
 ),
+facts AS MATERIALIZED (
+    SELECT e.child_id,
+           c.gender,
+           c.ethnicity,
+           e.locality,
+           CASE
+               WHEN c.age_unknown THEN 5
+               WHEN e.last_seen_at < c.at_10 THEN 0
+               WHEN e.last_seen_at < c.at_13 THEN 1
+               WHEN e.last_seen_at < c.at_16 THEN 2
+               WHEN e.last_seen_at < c.at_18 THEN 3
+               ELSE 4
+           END AS age,
+           (e.ssda903_type_id IS NOT NULL)::int AS care,
+           (e.placing_authority <> '')::int AS placed,
+           width_bucket(e.last_seen_at, %(months)s::timestamptz[]) AS month
+    FROM {episode} e
+    JOIN children c ON c.id = e.child_id
+    WHERE e.last_seen_at >= %(start)s AND e.last_seen_at < %(end)s
+),
 per_child AS MATERIALIZED (
-    SELECT child_id, age, locality, care, out_of_area, month,
-           COUNT(*) AS episodes, bit_or(set_bit(%(no_months)s::varbit, month, 1)) AS months
-    FROM (
-        SELECT e.child_id,
-               CASE
-                   WHEN c.age_unknown THEN 'unknown'
-                   WHEN e.last_seen_at < c.at_10 THEN '0-9'
-                   WHEN e.last_seen_at < c.at_13 THEN '10-12'
-                   WHEN e.last_seen_at < c.at_16 THEN '13-15'
-                   WHEN e.last_seen_at < c.at_18 THEN '16-17'
-                   ELSE '18+'
-               END AS age,
-               e.locality,
-               e.ssda903_type_id IS NOT NULL AS care,
-               e.placing_authority <> '' AS out_of_area,
-               width_bucket(e.last_seen_at, %(months)s::timestamptz[]) AS month
-        FROM {episode} e
-        JOIN children c ON c.id = e.child_id
-        WHERE e.last_seen_at >= %(start)s AND e.last_seen_at < %(end)s
-    ) facts
-    GROUP BY GROUPING SETS ((child_id, age, locality, care, out_of_area), (month))
-),
-by_child AS MATERIALIZED (
-    SELECT GROUPING(age, locality, care, out_of_area) AS left_out,
-           child_id, age, locality, care, out_of_area,
-           SUM(episodes) AS episodes, bit_or(months) AS months
-    FROM per_child
-    WHERE child_id IS NOT NULL
-    GROUP BY GROUPING SETS (
-        (child_id, age), (child_id, locality), (child_id, care), (child_id, out_of_area),
-        (child_id)
-    )
-),
-kids AS (
-    SELECT c.gender, c.ethnicity, b.episodes, b.months
-    FROM by_child b
-    JOIN children c ON c.id = b.child_id
-    WHERE b.left_out = 15
+    SELECT COUNT(*) AS episodes,
+           MIN(gender) AS gender,
+           MIN(ethnicity) AS ethnicity,
+           bit_or(1 << age) AS ages,
+           bit_or(1 << care) AS cares,
+           bit_or(1 << placed) AS placed,
+           bit_or(1 << month) AS months
+    FROM facts
+    GROUP BY child_id
 )
-SELECT CASE left_out
-           WHEN 7 THEN 'age' WHEN 11 THEN 'locality' WHEN 13 THEN 'care' ELSE 'out_of_area'
+SELECT 'episodes',
+       CASE
+           WHEN GROUPING(age) = 0 THEN 'age'
+           WHEN GROUPING(locality) = 0 THEN 'locality'
+           WHEN GROUPING(care) = 0 THEN 'care'
+           WHEN GROUPING(placed) = 0 THEN 'out_of_area'
+           ELSE 'month'
        END,
-       CASE left_out
-           WHEN 7 THEN age
-           WHEN 11 THEN locality
-           WHEN 13 THEN CASE WHEN care THEN 'in_care' ELSE 'at_home' END
-           ELSE CASE WHEN out_of_area THEN 'yes' ELSE 'no' END
-       END,
-       SUM(episodes), COUNT(*), 0
-FROM by_child
-WHERE left_out <> 15
-GROUP BY left_out, age, locality, care, out_of_area
+       COALESCE(age::text, locality, care::text, placed::text, month::text),
+       COUNT(*), 0, 0
+FROM facts
+GROUP BY GROUPING SETS ((age), (locality), (care), (placed), (month))
 UNION ALL
-SELECT CASE
+SELECT 'children', 'locality', locality, COUNT(*), 0, 0
+FROM (SELECT DISTINCT child_id, locality FROM facts) pairs
+GROUP BY locality
+UNION ALL
+SELECT 'masks',
+       CASE
+           WHEN GROUPING(ages) = 0 THEN 'age'
+           WHEN GROUPING(cares) = 0 THEN 'care'
+           WHEN GROUPING(placed) = 0 THEN 'out_of_area'
+           WHEN GROUPING(months) = 0 THEN 'month'
            WHEN GROUPING(gender) = 0 THEN 'gender'
            WHEN GROUPING(ethnicity) = 0 THEN 'ethnicity'
            ELSE ''
        END,
-       COALESCE(gender, ethnicity, ''),
-       SUM(episodes), COUNT(*), COUNT(*) FILTER (WHERE episodes >= %(often)s)
-FROM kids
-GROUP BY GROUPING SETS ((gender), (ethnicity), ())
-UNION ALL
-SELECT 'month', episodes.month::text, episodes.n, COALESCE(children.n, 0), 0
-FROM (SELECT month, SUM(episodes) AS n FROM per_child WHERE child_id IS NULL GROUP BY month)
-    episodes
-LEFT JOIN (
-    SELECT month, COUNT(*) AS n
-    FROM kids
-    CROSS JOIN generate_series(0, %(last_month)s) month
-    WHERE get_bit(kids.months, month) = 1
-    GROUP BY month
-) children USING (month)
+       COALESCE(ages::text, cares::text, placed::text, months::text, gender, ethnicity, ''),
+       COUNT(*), SUM(episodes), COUNT(*) FILTER (WHERE episodes >= %(often)s)
+FROM per_child
+GROUP BY GROUPING SETS ((ages), (cares), (placed), (months), (gender), (ethnicity), ())
 """
 
 # Children missing three times within 90 days, from one pass over the period's episodes in
@@ -547,6 +539,14 @@ class _Counted:
     often: int  # children missing REPEAT_IN_PERIOD or more times
 
 
+# The values behind the small numbers `_BREAKDOWNS` counts by (a bit each in the masks).
+_CODED: dict[str, list[str]] = {
+    "age": [key for key, _ in AGE_BANDS],
+    "care": ["at_home", "in_care"],
+    "out_of_area": ["no", "yes"],
+}
+
+
 def _breakdowns(period: Period) -> _Counted:
     """The period's episodes and children, counted by month and by every dimension, and the
     children missing 5 or more times. Run inside `dashboard_figures`' settings (memory enough
@@ -556,8 +556,13 @@ def _breakdowns(period: Period) -> _Counted:
     sql = _BREAKDOWNS.format(
         episode=Episode._meta.db_table, person=Person._meta.db_table, code=Code._meta.db_table
     )
-    groups: dict[str, dict[str, tuple[int, int]]] = {"month": {}}
-    groups.update({name: {} for name in DIMENSIONS})
+    values = {**_CODED, "month": [f"{month:%Y-%m}" for month in months]}
+
+    def value(dimension: str, found: str) -> str:
+        return values[dimension][int(found)] if dimension in values else found
+
+    episodes_by: dict[str, dict[str, int]] = defaultdict(dict)
+    children_by: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     episodes = children = often = 0
     with connection.cursor() as cursor:
         cursor.execute(
@@ -568,18 +573,28 @@ def _breakdowns(period: Period) -> _Counted:
                 "end": period.end,
                 # width_bucket: 0 before the second month began, 1 before the third, ...
                 "months": [datetime.combine(month, time.min, tzinfo=zone) for month in months[1:]],
-                "last_month": len(months) - 1,
-                "no_months": "0" * len(months),  # a bit for each month
                 "often": REPEAT_IN_PERIOD,
             },
         )
-        for dimension, value, n, kids, repeated in cursor.fetchall():
-            if dimension == "":
-                episodes, children, often = int(n or 0), kids, repeated
-            elif dimension == "month":
-                groups["month"][f"{months[int(value)]:%Y-%m}"] = (int(n), kids)
-            else:
-                groups[dimension][value] = (int(n), kids)
+        for kind, dimension, found, count, total, repeated in cursor.fetchall():
+            if kind == "episodes":
+                episodes_by[dimension][value(dimension, found)] = count
+            elif kind == "children":
+                children_by[dimension][found] = count
+            elif dimension == "":
+                episodes, children, often = int(total or 0), count, repeated
+            elif dimension in {"gender", "ethnicity"}:
+                episodes_by[dimension][found] = int(total)
+                children_by[dimension][found] = count
+            else:  # a mask: its children count once for every value it holds
+                mask = int(found)
+                for bit in range(mask.bit_length()):
+                    if mask >> bit & 1:
+                        children_by[dimension][values[dimension][bit]] += count
+    groups = {
+        name: {key: (n, children_by[name][key]) for key, n in episodes_by[name].items()}
+        for name in ["month", *DIMENSIONS]
+    }
     return _Counted(groups, episodes, children, often)
 
 
