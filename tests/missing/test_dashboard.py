@@ -302,7 +302,7 @@ def test_out_of_date_figures_are_shown_marked_while_one_count_is_queued(
     with django_capture_on_commit_callbacks() as asked_again, frozen(at(2026, 3, 1, 10, 2)):
         page = client.get(f"/missing/dashboard/?{QUERY}").content.decode()
     assert asked_again == []  # one count is waiting already: readers do not queue more
-    assert "before the latest changes" in page
+    assert "being brought up to date" in page
     assert f'hx-get="/missing/dashboard/?{HTML_QUERY}" hx-trigger="every 2s"' in page
     assert "<title>Jan 2026: 4 episodes</title>" in page  # the figures as last counted
     # The page's poll gets the figures only, and stops polling once they are current.
