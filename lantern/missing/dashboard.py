@@ -12,6 +12,7 @@ was last seen (decision 0020), not looked up again for every episode."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -19,7 +20,7 @@ from functools import partial
 from time import perf_counter
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -780,28 +781,44 @@ def figures_from(kept: DashboardCount, *, current: bool) -> Figures:
     )
 
 
+# Keep a count unless one that began later is kept already (two counts of a period at once).
+_KEEP = """
+INSERT INTO {table} (since, until, stamp, figures, counted_at, seconds)
+VALUES (%(since)s, %(until)s, %(stamp)s, %(figures)s::jsonb, %(counted_at)s, %(seconds)s)
+ON CONFLICT (since, until) DO UPDATE
+SET stamp = EXCLUDED.stamp,
+    figures = EXCLUDED.figures,
+    counted_at = EXCLUDED.counted_at,
+    seconds = EXCLUDED.seconds
+WHERE {table}.counted_at < EXCLUDED.counted_at
+"""
+
+
+def _kept(period: Period) -> DashboardCount | None:
+    return DashboardCount.objects.filter(since=period.since, until=period.until).first()
+
+
 def recount(period: Period) -> Figures:
     """Count the period's figures and keep them for every reader. A count that began earlier
     than the one kept (two run at once) does not overwrite it."""
-    kept = DashboardCount.objects.filter(since=period.since, until=period.until)
     # From here a change asks for another count: this one may not see it.
-    kept.update(wanted_at=None)
+    DashboardCount.objects.filter(since=period.since, until=period.until).update(wanted_at=None)
     began = timezone.now()
     started = perf_counter()
     now_stamp = stamp()
     figures = replace(dashboard_figures(period), as_at=began)
-    values = {
-        "stamp": now_stamp,
-        "figures": figures_data(figures),
-        "counted_at": began,
-        "seconds": perf_counter() - started,
-    }
-    if not kept.filter(counted_at__lt=began).update(**values) and not kept.exists():
-        try:
-            with transaction.atomic():
-                DashboardCount.objects.create(since=period.since, until=period.until, **values)
-        except IntegrityError:
-            pass  # another count of the period was kept first: either will do
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _KEEP.format(table=DashboardCount._meta.db_table),
+            {
+                "since": period.since,
+                "until": period.until,
+                "stamp": now_stamp,
+                "figures": json.dumps(figures_data(figures)),
+                "counted_at": began,
+                "seconds": perf_counter() - started,
+            },
+        )
     DashboardCount.objects.filter(counted_at__lt=began - FORGET_FIGURES).delete()
     return figures
 
@@ -863,7 +880,7 @@ def _current(kept: DashboardCount) -> bool:
 def count_if_due(period: Period) -> bool:
     """Count the period now unless its kept figures are current; whether it counted. The
     scheduler's call for the last 12 months, so the day's first reader does not wait."""
-    kept = DashboardCount.objects.filter(since=period.since, until=period.until).first()
+    kept = _kept(period)
     if kept is not None and _current(kept):
         return False
     recount(period)
@@ -878,7 +895,7 @@ def kept_figures(period: Period) -> Figures:
     `KEEP_FIGURES`), they are still shown, marked not `current`, and a count in the background
     is asked for; the page polls until it lands. A period no one has asked for yet is counted
     while its first reader waits."""
-    kept = DashboardCount.objects.filter(since=period.since, until=period.until).first()
+    kept = _kept(period)
     if kept is None:
         return recount(period)
     current = _current(kept)

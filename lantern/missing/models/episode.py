@@ -130,7 +130,7 @@ class Episode(LanternModel):
             models.Index(fields=["status", "interview_due_at"], name="missing_episode_status"),
             models.Index(fields=["last_seen_at"], name="missing_episode_seen"),
             models.Index(fields=["returned_at"], name="missing_episode_returned"),
-            # The newest change dates the dashboard's cached figures.
+            # The newest change dates the dashboard's kept figures (`dashboard.stamp`).
             models.Index(fields=["modified_at"], name="missing_episode_modified"),
         ]
         constraints: ClassVar = [

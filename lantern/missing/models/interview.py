@@ -51,7 +51,7 @@ class ReturnInterview(LanternModel):
     )
 
     class Meta:
-        # The newest change dates the dashboard's cached figures (`dashboard.cached_figures`).
+        # The newest change dates the dashboard's kept figures (`dashboard.stamp`).
         indexes: ClassVar = [
             models.Index(fields=["modified_at"], name="missing_interview_modified")
         ]
