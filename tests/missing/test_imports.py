@@ -670,3 +670,94 @@ def test_exact_matches_by_any_recorded_name_and_the_exact_date_of_birth() -> Non
     assert keys[2] not in found
     assert keys[3] not in found
     assert found[keys[4]] == {twin.pk}
+
+
+def police_batch(user: Any, rows: list[dict[str, str]]) -> ImportBatch:
+    from lantern.missing.imports.reading import sha256
+
+    content = as_csv(rows).decode()
+    return ImportBatch.objects.create(
+        kind="police_missing",
+        file_name="police.csv",
+        sha256=sha256(content.encode()),
+        size=len(content),
+        content=content,
+        total=len(rows),
+        created_by=user,
+        modified_by=user,
+    )
+
+
+def test_names_matched_ahead_of_their_chunk_decide_as_if_matched_with_it(
+    make_user: Any, rowan: Person
+) -> None:
+    """The worker matches the next chunk's names while the chunk before is written, so a
+    child that chunk creates may not be found yet: the file's own record of the children it
+    created decides, and nobody is recorded twice."""
+    from lantern.missing.imports.matching import name_key
+    from lantern.missing.imports.pipeline import Context, prepare, process
+    from lantern.missing.imports.reading import read_rows
+
+    coordinator = make_user("missing_coordinator")
+    eliza = {"given_names": "Eliza", "family_name": "Quarrington", "date_of_birth": "02/02/2012"}
+    batch = police_batch(
+        coordinator,
+        [
+            police_row(returned_at="03/10/2026 10:15", found_where="Bus station"),
+            police_row(
+                police_reference="FB-MP-26-000201",
+                returned_at="03/10/2026 08:00",
+                found_where="Bus station",
+                **eliza,
+            ),
+            police_row(
+                police_reference="FB-MP-26-000202",
+                last_seen_at="09/10/2026 21:00",
+                reported_at="09/10/2026 22:00",
+                **eliza,
+            ),
+        ],
+    )
+    lines = list(read_rows(batch.kind, batch.content))
+    context = Context.for_batch(batch, coordinator)
+
+    first = prepare(batch.kind, lines[:2], look_up=True)
+    second = prepare(batch.kind, lines[2:], look_up=True)  # before the first is written
+    process(context, first)
+    process(context, second)
+
+    assert first.matches[name_key("Rowan", "Ashby", date(2011, 5, 4))] == {rowan.pk}
+    assert name_key("Eliza", "Quarrington", date(2012, 2, 2)) in second.asked
+    assert not second.matches
+    assert [o.status for o in first.outcomes + second.outcomes] == ["created"] * 3
+    child = Person.objects.get(family_name="Quarrington")
+    assert Episode.objects.filter(child=child).count() == 2
+    assert Episode.objects.filter(child=rowan).count() == 1
+
+
+def test_chunks_are_handled_in_order_and_the_helper_connection_is_closed(
+    make_user: Any,
+) -> None:
+    from django.db import connection
+
+    from lantern.missing.imports.pipeline import Ahead, _prepared_ahead
+
+    coordinator = make_user("missing_coordinator")
+    batch = police_batch(
+        coordinator,
+        [police_row(police_reference=f"FB-MP-26-{n:06d}") for n in range(1, 6)],
+    )
+    seen: list[list[int]] = []
+
+    def handle(ahead: Ahead) -> None:
+        seen.append([o.checked.number for o in ahead.outcomes])
+
+    _prepared_ahead(batch, 2, handle, look_up=True)
+
+    assert seen == [[2, 3], [4, 5], [6]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0

@@ -11,13 +11,15 @@ database role may do; the append-only and constraint checks still apply."""
 
 from __future__ import annotations
 
+import json
 import operator
-from collections.abc import Iterable, Iterator
+import os
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 
 class Table:
@@ -38,23 +40,41 @@ class Table:
             for f in fields
             if f.has_default() and callable(f.default) and f.attname not in self.STAMPS
         }
+        # Random keys are made for the whole list at once (see `new_ids`).
+        self.new_id = [n for n, f in self.each_row.items() if f.default is uuid.uuid4]
+        for name in self.new_id:
+            del self.each_row[name]
         self.defaults: dict[str, Any] = {
             f.attname: None if f.null and not f.has_default() else f.get_default()
             for f in fields
             if f.attname not in self.each_row
         }
 
-    def rows(self, rows: Iterable[dict[str, Any]], now: Any) -> Iterator[tuple[Any, ...]]:
-        """Each row's values in the order of `columns`, the defaults filled in."""
+    def rows(self, rows: list[dict[str, Any]], now: Any) -> Iterator[tuple[Any, ...]]:
+        """Each row's values in the order of `columns`, the defaults filled in. JSON goes as
+        its text, which COPY reads as the column's type."""
         common = self.defaults | dict.fromkeys(self.stamps, now)
+        ids = {name: iter(new_ids(len(rows))) for name in self.new_id}
         for values in rows:
             full = common | values
             for name, field in self.each_row.items():
                 if name not in values:
                     full[name] = field.get_default()
+            for name, made in ids.items():
+                if name not in values:
+                    full[name] = next(made)
             for name in self.json:
-                full[name] = Jsonb(full[name])
+                # An empty list (no problems, no candidates...) is most rows' value.
+                full[name] = "[]" if full[name] == [] else json.dumps(full[name])
             yield self.values_of(full)
+
+
+def new_ids(count: int) -> list[uuid.UUID]:
+    """`count` random (version 4) UUIDs, as `uuid.uuid4` makes them, from one read of the
+    system's random source: one read per key cost more than the rest of the row (and on a
+    second thread, a wait for the other thread each time)."""
+    raw = os.urandom(16 * count)
+    return [uuid.UUID(bytes=raw[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
 
 
 _TABLES: dict[type[models.Model], Table] = {}
