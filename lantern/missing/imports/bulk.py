@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 
@@ -29,7 +30,8 @@ class Table:
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
-        fields = list(model._meta.concrete_fields)
+        # A key the database numbers itself (an auto-increment) is left to it.
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
         self.columns = [str(f.column) for f in fields]
         self.values_of = operator.itemgetter(*[f.attname for f in fields])
         self.json = [f.attname for f in fields if isinstance(f, models.JSONField)]

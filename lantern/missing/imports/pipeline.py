@@ -209,9 +209,18 @@ def _references(count: int) -> list[str]:
 
 @dataclass
 class Period:
-    reference: str
+    reference: str  # the episode's, or "" for a line earlier in this file
     start: datetime
     end: datetime | None
+    line: int = 0
+
+    @property
+    def named(self) -> str:
+        return self.reference or f"line {self.line} of this file"
+
+    @property
+    def called(self) -> str:
+        return f"episode {self.reference}" if self.reference else self.named
 
     def overlaps(self, start: datetime, end: datetime | None) -> bool:
         return (end is None or self.start < end) and (self.end is None or start < self.end)
@@ -297,11 +306,11 @@ def _check_episode(
         if clash.end is None:
             message = (
                 f"{child.known_as} is still recorded as missing since {_when(clash.start)} "
-                f"({clash.reference}): record their return before reporting a new episode."
+                f"({clash.named}): record their return before reporting a new episode."
             )
         else:
             message = (
-                f"This overlaps episode {clash.reference} (missing from {_when(clash.start)} "
+                f"This overlaps {clash.called} (missing from {_when(clash.start)} "
                 f"until {_when(clash.end)}): a new episode must start after the previous return."
             )
         outcome.fail("last_seen_at", message)
@@ -375,7 +384,7 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
             "created_by_id": actor_id,
             "modified_by_id": actor_id,
         }
-        periods[child_id].append(Period("an earlier row of this file", v["last_seen_at"], back))
+        periods[child_id].append(Period("", v["last_seen_at"], back, outcome.checked.number))
         valid.append((outcome, episode))
     for (_, episode), reference in zip(valid, _references(len(valid)), strict=True):
         episode["reference"] = reference
