@@ -5,8 +5,10 @@ people) or `--size medium` (100,000 people) for a quicker run; `--rows N` sets t
 length (default 100,000).
 
 The demo's agencies, users and population are loaded into a database of their own
-(`lantern.demo`; the referrals stage is skipped, as nothing here reads referrals). A police
-CSV is then written from the population's children with a fixed seed: a year of episodes
+(`lantern.demo`; the referrals stage is skipped, as nothing here reads referrals), with the
+demo's return interview providers, so each return in the file is routed and the provider's
+teams involved as in the demo. A police CSV is then written from the population's children
+with a fixed seed: a year of episodes
 (most children missing once, a few very often, no two episodes of one child overlapping,
 nine in ten returned), in the documented template. It is imported as a missing coordinator
 through `import_start`, the function the upload page calls, and the task it queues (the
@@ -156,11 +158,13 @@ def _import(actor: Any, raw: bytes, label: str) -> Any:
 
 
 def _load(size: str, seed: int) -> Any:
-    """The demo's agencies, users and population (no referrals), as the generator makes them."""
+    """The demo's agencies, users, population (no referrals) and interview providers, as the
+    generator makes them."""
     from django.db import transaction
     from faker import Faker
 
     from lantern.demo import generator
+    from lantern.demo.missing import configure_providers
     from lantern.demo.population import bulk_population
 
     started = time.perf_counter()
@@ -177,6 +181,7 @@ def _load(size: str, seed: int) -> Any:
         generator.stage_agencies(ctx)
         generator.stage_users(ctx)
         bulk_population(ctx)
+        configure_providers(ctx)  # each return routed, its provider's teams involved
     loaded = time.perf_counter() - started
     print(f"demo {size}: {ctx.people:,} people loaded in {loaded:.0f} s")
     return ctx

@@ -10,10 +10,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from lantern.access.scopes import is_uuid
 from lantern.assessments.models import (
@@ -22,6 +25,8 @@ from lantern.assessments.models import (
     InstrumentVersion,
     VersionStatus,
 )
+from lantern.chronology.models import ChronologyEntry, EntryKind, Significance
+from lantern.chronology.selectors import TimelineFilter, timeline
 
 
 def _with_instrument(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -94,3 +99,48 @@ def published_version(key: str) -> InstrumentVersion:
 
 def instruments_with_versions() -> QuerySet[Instrument]:
     return Instrument.objects.prefetch_related("versions__published_by")
+
+
+# What an assessor reads before assessing again: what the chronology holds since the last
+# assessment with the instrument (or over the last year), significant entries of any kind
+# and every missing episode, return interview, flag and the child's own words.
+SINCE_WITHOUT_ASSESSMENT = timedelta(days=365)
+BEFORE_ASSESSING = (EntryKind.MISSING, EntryKind.FLAG, EntryKind.VOICE)
+BEFORE_ASSESSING_MOST = 15
+
+
+@dataclass
+class SinceLast:
+    since: date
+    previous: Assessment | None
+    entries: list[ChronologyEntry]
+    more: int  # entries beyond those listed
+
+
+def since_last_assessment(user: Any, person: Any, instrument: Instrument) -> SinceLast:
+    """The entries of the person's chronology the user may see since their last assessment
+    with `instrument`, newest first: what a return interview revealed reaches the next
+    assessment this way (issue 6)."""
+    previous = (
+        _with_instrument(
+            Assessment.objects.filter(person=person, instrument_version__instrument=instrument)
+        )
+        .order_by("-assessed_on", "-created_at")
+        .first()
+    )
+    since = (
+        previous.assessed_on
+        if previous is not None
+        else timezone.localdate() - SINCE_WITHOUT_ASSESSMENT
+    )
+    entries = (
+        timeline(user, person, TimelineFilter(start=since))
+        .filter(Q(significance=Significance.SIGNIFICANT) | Q(kind__in=BEFORE_ASSESSING))
+        .exclude(kind=EntryKind.ASSESSMENT)
+        .order_by("-occurred_at", "-recorded_at")
+    )
+    listed = list(entries[: BEFORE_ASSESSING_MOST + 1])
+    more = entries.count() - BEFORE_ASSESSING_MOST if len(listed) > BEFORE_ASSESSING_MOST else 0
+    return SinceLast(
+        since=since, previous=previous, entries=listed[:BEFORE_ASSESSING_MOST], more=more
+    )

@@ -25,6 +25,7 @@ from lantern.assessments.selectors import (
     latest_assessments,
     published_version,
     published_versions,
+    since_last_assessment,
 )
 from lantern.assessments.services import assessment_complete
 from lantern.core.forms import add_service_errors, render_form
@@ -125,6 +126,7 @@ def assessment_new(request: HttpRequest, pk: str, key: str) -> HttpResponse:
             "version": version,
             "definition": definition,
             "options": judgement_options(definition),
+            "since_last": since_last_assessment(user_of(request), person, version.instrument),
         },
     )
 

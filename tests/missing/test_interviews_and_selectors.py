@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from lantern.missing.models import ChildCategory, InterviewProvider, ReturnInterview
 from lantern.missing.selectors import episodes_open_beyond, interview_queue, previous_episodes
@@ -230,3 +231,92 @@ def test_episodes_open_beyond_the_escalation_timescale(officer: Any) -> None:
     back = report(officer, person(given_names="Nia"), last_seen=at(2026, 11, 24, 8, 0))
     returned(officer, back, at=at(2026, 11, 24, 20, 0))
     assert episodes_open_beyond("missing_open_escalation", at(2026, 11, 26, 12, 0)) == [long_gone]
+
+
+def test_the_next_assessment_shows_what_the_return_interview_found(
+    client: Any, signed_in: Any, officer: Any, make_user: Any
+) -> None:
+    """What an interview reveals reaches the child's next risk assessment, through their
+    chronology: the factors, harm, signs and what would help; not who they were with (a lead
+    for the analyst, handled as the interviewer set), nor what the assessor may not see."""
+    from lantern.chronology.services import case_note_add
+    from tests.access.factories import involve
+    from tests.assessments.factories import complete
+
+    social_worker = signed_in("social_worker")
+    child = person(given_names="Tia", family_name="Marsh", date_of_birth=date(2012, 3, 4))
+    involve(child, user=social_worker)
+    complete(child, social_worker, assessed_on=date(2026, 10, 1))
+    case_note_add(
+        request=None,
+        author=social_worker,
+        person=child,
+        summary="Before the last assessment: school worried about lateness",
+        detail="",
+        occurred_at=at(2026, 9, 20, 10, 0),
+    )
+    case_note_add(
+        request=None,
+        author=officer,
+        person=child,
+        summary="Seen with an older male in a car (police only)",
+        detail="",
+        occurred_at=at(2026, 11, 4, 10, 0),
+        handling="police_only",
+    )
+    episode = returned(
+        officer, report(officer, child, last_seen=at(2026, 11, 1, 20, 0)), at=at(2026, 11, 2, 9)
+    )
+    with frozen(at(2026, 11, 3, 15, 0)):
+        interview_complete(
+            request=None,
+            actor=make_user("return_interview_worker"),
+            episode=episode,
+            outcome=outcome("offered_accepted"),
+            push_factors="Arguments at home about her phone.",
+            with_whom="A man she called Dee.",
+            harm="A cut to her hand.",
+            exploitation_indicators="Given a new phone and cannabis.",
+            what_would_help="Someone to talk to at school.",
+        )
+
+    page = client.get(f"/people/{child.pk}/assessments/new/seraf/").content.decode()
+
+    assert "Since the last assessment" in page
+    assert "Last assessed with this tool on 1 October 2026: Not at risk." in page
+    assert f"Return interview for {episode.reference}: offered and accepted" in page
+    assert "What made them leave: Arguments at home about her phone." in page
+    assert "Signs of exploitation: Given a new phone and cannabis." in page
+    assert "What would help: Someone to talk to at school." in page
+    assert "Reported missing" in page
+    assert "Dee" not in page
+    assert "police only" not in page
+    assert "Before the last assessment" not in page
+
+
+def test_with_no_earlier_assessment_the_last_year_is_shown(
+    client: Any, signed_in: Any, officer: Any
+) -> None:
+    from lantern.chronology.services import case_note_add
+    from tests.access.factories import involve
+
+    social_worker = signed_in("social_worker")
+    child = person(given_names="Tia", family_name="Marsh", date_of_birth=date(2012, 3, 4))
+    involve(child, user=social_worker)
+    for summary, days_ago in (("Within the year", 30), ("Over a year ago", 400)):
+        case_note_add(
+            request=None,
+            author=social_worker,
+            person=child,
+            summary=summary,
+            detail="",
+            occurred_at=timezone.now() - timedelta(days=days_ago),
+            significance="significant",
+        )
+
+    page = client.get(f"/people/{child.pk}/assessments/new/seraf/").content.decode()
+
+    assert "In the last 12 months" in page
+    assert "Not assessed with this tool before." in page
+    assert "Within the year" in page
+    assert "Over a year ago" not in page

@@ -224,9 +224,7 @@ def interview_complete(
             person=episode.child,
             kind=EntryKind.MISSING,
             summary=f"Return interview for {episode.reference}: {outcome.label.lower()}",
-            detail="\n\n".join(
-                part for part in (interview.harm, interview.exploitation_indicators) if part
-            ),
+            detail=_learned(interview),
             occurred_at=completed_at,
             author=actor,
             significance=Significance.SIGNIFICANT
@@ -236,6 +234,27 @@ def interview_complete(
             request=request,
         )
     return interview
+
+
+# What an interview found that the next risk assessment needs, as the chronology carries it.
+# Who they were with and where they went are left out: people and places named go to the
+# analyst as leads, with the handling the interviewer set.
+LEARNED = (
+    ("push_factors", "What made them leave"),
+    ("pull_factors", "What drew them away"),
+    ("harm", "Harm they suffered"),
+    ("exploitation_indicators", "Signs of exploitation"),
+    ("what_would_help", "What would help"),
+    ("carer_information", "What the carers said"),
+)
+
+
+def _learned(interview: ReturnInterview) -> str:
+    return "\n\n".join(
+        f"{label}: {getattr(interview, name)}"
+        for name, label in LEARNED
+        if getattr(interview, name)
+    )
 
 
 def lead_review(
