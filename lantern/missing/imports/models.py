@@ -89,7 +89,10 @@ class ImportRow(LanternModel):
 
     Not row-history tracked: the row is itself the record of what the import did."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="rows")
+    # Found through `import_row_batch_status` (batch, status, number), which leads with it.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="rows", db_index=False
+    )
     number = models.PositiveIntegerField(help_text="The line in the file (the header is line 1).")
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     status = models.CharField(max_length=16, choices=RowStatus.choices)
