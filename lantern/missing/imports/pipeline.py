@@ -727,13 +727,7 @@ def prepare(kind: str, lines: list[tuple[int, dict[str, str]]], *, look_up: bool
         return ahead
     valid = [o.checked.values for o in ahead.outcomes if o.checked.ok]
     with transaction.atomic():  # `exact_matches` turns JIT off for its transaction
-        known = set(
-            ImportRow.objects.filter(
-                kind=kind,
-                key_hash__any={v["__key"] for v in valid},
-                status__in=[*SETTLED, RowStatus.NEEDS_REVIEW],
-            ).values_list("key_hash", flat=True)
-        )
+        known = _previous(kind, {v["__key"] for v in valid})
         ahead.asked = {
             name_key(v["given_names"], v["family_name"], v["date_of_birth"])
             for v in valid
