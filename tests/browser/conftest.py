@@ -22,9 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LANTERN_CHROMIUM") or shutil.which("chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"
-)
+NO_CHROMIUM = "Chromium is not installed (apt-get install chromium)"
 
 
 @dataclass
@@ -146,6 +144,10 @@ def lantern_short_session(seeded: tuple[str, Path]) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
+    # Every browser test reaches Chromium through this fixture, so this is where they are
+    # skipped without it (a `pytestmark` in a conftest applies to no test module).
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
