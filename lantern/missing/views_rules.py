@@ -1,5 +1,5 @@
-"""The missing rules' pages: the rules with how often each fired, editing a rule (a new
-version), the firings with why and the task each made; and the user's own tasks."""
+"""The missing rules' pages: the rules with how often each fired, adding a rule, editing a
+rule (a new version), the firings with why and the task each made; and the user's own tasks."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from lantern.missing.services.rules import (
     deadline_label,
     limit_text,
     owner_label,
+    rule_create,
     rule_edit,
 )
 from lantern.people.models import FlagKind, Person, RelationshipKind
@@ -217,9 +218,11 @@ class RuleForm(forms.Form):
         RuleKind.MISSING_LONGER_THAN: ("limit_timescale", "hours"),
     }
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if new:  # a new rule has no version to be stale against
+            del self.fields["number"]
         for fields in self.KIND_FIELDS.values():
             for name in fields:
                 if name not in self.KIND_FIELDS[kind]:
@@ -368,6 +371,65 @@ def rule_edit_view(request: HttpRequest, key: str) -> HttpResponse:
             "form": form,
             "kind_fields": [form[name] for name in RuleForm.KIND_FIELDS[rule.kind]],
             "versions": versions,
+        },
+    )
+
+
+class RuleKindForm(forms.Form):
+    """The first question for a new rule: what it looks for. The kind cannot change later."""
+
+    kind = forms.ChoiceField(
+        label="What should the rule look for?",
+        choices=RuleKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the rule looks for."},
+    )
+
+
+NEW_RULE_INITIAL: dict[str, Any] = {
+    "enabled": True,
+    "evaluated_on": RuleMoment.REPORTED,
+    "min_age": 18,
+    "owner": "role:missing_coordinator",
+}
+
+
+@declare_action("missing.configure")
+@require_http_methods(["GET", "POST"])
+def rule_new_view(request: HttpRequest) -> HttpResponse:
+    """Add a rule: first what it looks for (`?kind=`), then its settings and the task it
+    makes. It is saved as version 1 and checked from then on."""
+    chooser = RuleKindForm(request.GET if "kind" in request.GET else None)
+    if not chooser.is_bound or not chooser.is_valid():
+        return render_form(request, "missing/rules/new_kind.html", {"form": chooser})
+    kind = chooser.cleaned_data["kind"]
+    if request.method == "POST":
+        form = RuleForm(request.POST, kind=kind, new=True)
+        if form.is_valid():
+            try:
+                rule = rule_create(
+                    request=request, actor=user_of(request), kind=kind, fields=form.changes()
+                )
+            except ValidationError as refusal:
+                add_service_errors(form, refusal)
+            else:
+                state = (
+                    "it is checked from now on"
+                    if rule.enabled
+                    else "it is switched off and is not checked until someone switches it on"
+                )
+                messages.success(request, f"Added “{rule.name}”: {state}.")
+                return redirect("missing:rules")
+    else:
+        form = RuleForm(initial=NEW_RULE_INITIAL, kind=kind, new=True)
+    return render_form(
+        request,
+        "missing/rules/new.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": RuleKind(kind).label,
+            "kind_fields": [form[name] for name in RuleForm.KIND_FIELDS[kind]],
         },
     )
 

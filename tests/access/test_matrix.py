@@ -315,6 +315,7 @@ SPEC: dict[str, dict[str, Who]] = {
     # configure them; tasks for whoever owns them (the matrix's task is the coordinators').
     "missing:rules": {"GET": MISSING_FIGURES},
     "missing:rule-firings": {"GET": MISSING_FIGURES},
+    "missing:rule-new": {"GET": MISSING_CONFIGURE, "POST": MISSING_CONFIGURE},
     "missing:rule-edit": {"GET": MISSING_CONFIGURE, "POST": MISSING_CONFIGURE},
     "missing:tasks": {"GET": everyone},
     "missing:task-done": {
@@ -612,6 +613,7 @@ KWARGS: dict[str, Callable[[Person, dict[str, Any]], dict[str, Any]]] = {
     "assessments:version-publish": lambda r, o: {"key": "seraf", "number": 2},
     "missing:rules": lambda r, o: {},
     "missing:rule-firings": lambda r, o: {},
+    "missing:rule-new": lambda r, o: {},
     "missing:rule-edit": lambda r, o: {"key": "repeat_missing"},
     "missing:tasks": lambda r, o: {},
     "missing:task-done": lambda r, o: {"pk": _coordinators_task(o).pk},

@@ -15,6 +15,7 @@ from lantern.missing.services.interviews import (
 )
 from lantern.missing.services.rules import (
     parameter_errors,
+    rule_create,
     rule_edit,
     rules_escalate,
     rules_evaluate,
@@ -33,6 +34,7 @@ __all__ = [
     "lead_review",
     "looked_after_on",
     "parameter_errors",
+    "rule_create",
     "rule_edit",
     "rules_escalate",
     "rules_evaluate",

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from lantern.access.audit import audit_record
 from lantern.access.models import Involvement, InvolvementKind
@@ -222,6 +223,78 @@ def rule_edit(
             detail={"key": new.key, "from": current.number, "to": new.number, "changed": changed},
         )
     return new
+
+
+def _free_key(name: str) -> str:
+    """A key for a new rule, from its name: "Five in thirty days" gives `five_in_thirty_days`,
+    or `five_in_thirty_days_2` when a rule (in any version) holds that key already."""
+    base = slugify(name).replace("-", "_")[:56].strip("_") or "rule"
+    taken = set(
+        MissingRule.objects.filter(key__startswith=base).values_list("key", flat=True).distinct()
+    )
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return key
+
+
+def rule_create(
+    *, request: HttpRequest | None, actor: User, kind: str, fields: dict[str, Any]
+) -> MissingRule:
+    """Add a rule, as its version 1, in use from now. `fields` are the editable ones
+    (`EDITABLE`); the key is made from the name. Refuses a kind that is not known, settings
+    that do not suit the kind, and a name that a rule in use already has (two rules of one
+    name could not be told apart on the firings or on a child's tasks)."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Not settable: {sorted(unknown)}")
+    if kind not in RuleKind.values:
+        raise ValidationError({"kind": ["Choose what kind of rule this is."]})
+    name = str(fields.get("name", "")).strip()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if MissingRule.objects.filter(valid_to__isnull=True, name__iexact=name).exists():
+                raise ValidationError(
+                    {
+                        "name": [
+                            f"A rule called “{name}” is already in use: give this one another "
+                            "name, or edit that rule instead."
+                        ]
+                    }
+                )
+            rule = MissingRule(
+                key=_free_key(name),
+                number=1,
+                kind=kind,
+                valid_from=now,
+                created_by=actor,
+                modified_by=actor,
+                **fields,
+            )
+            errors = _rule_errors(rule)
+            try:
+                rule.full_clean(exclude=["valid_to"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors.setdefault(field, []).extend(messages)
+            if errors:
+                raise ValidationError(errors)
+            rule.save()
+            audit_record(
+                action="missing.rule_created",
+                request=request,
+                actor=actor,
+                obj=rule,
+                detail={"key": rule.key, "kind": kind, "parameters": rule.parameters},
+            )
+    except IntegrityError as error:  # someone added a rule of the same name at this moment
+        raise ValidationError(
+            "Another rule was added with the same name at the same moment. Nothing has been "
+            "saved: check the list of rules and try again."
+        ) from error
+    return rule
 
 
 def current_rules() -> list[MissingRule]:
