@@ -9,6 +9,7 @@ from typing import Any
 import pghistory
 import pgtrigger
 from django.db import connection, models
+from psycopg.pq import TransactionStatus
 
 
 def track_history(**options: Any) -> Any:
@@ -41,4 +42,7 @@ def insert_history_skipped(*tracked: type[models.Model] | str) -> Iterator[None]
         try:
             yield
         finally:
-            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+            # After a refused statement the transaction can run nothing more until it (or
+            # the savepoint the setting was made in) is rolled back, which undoes the setting.
+            if connection.connection.info.transaction_status != TransactionStatus.INERROR:
+                cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")

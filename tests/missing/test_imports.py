@@ -790,3 +790,61 @@ def test_chunks_are_handled_in_order_and_the_helper_connection_is_closed(
             break
         time.sleep(0.05)
     assert others == 0
+
+
+REFUSE_ONE_REFERENCE = """
+CREATE FUNCTION lantern_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.police_reference = 'FB-MP-26-000102' THEN
+        RAISE EXCEPTION 'refused in a test' USING ERRCODE = 'check_violation',
+            CONSTRAINT = 'missing_episode_refused_in_test';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER lantern_test_refuse BEFORE INSERT ON missing_episode
+    FOR EACH ROW EXECUTE FUNCTION lantern_test_refuse();
+"""
+
+
+def test_a_line_the_database_refuses_is_a_row_error_and_the_other_lines_are_kept(
+    client: Client, coordinator: Any, rowan: Person, kai: Person
+) -> None:
+    """A line every check passed but the database refuses (here a constraint the checks do
+    not know, added for the test) costs that line, not its chunk nor the rest of the file."""
+    from django.db import connection
+
+    newcomer = police_row(
+        police_reference="FB-MP-26-000103",
+        given_names="Tamsin",
+        family_name="Quarrington",
+        date_of_birth="02/02/2012",
+    )
+    file = as_csv([*csv.DictReader(io.StringIO(good_file().decode())), newcomer])
+    with connection.cursor() as cursor:
+        cursor.execute(REFUSE_ONE_REFERENCE)
+    upload(client, file)
+    batch = last_batch()
+    assert (batch.status, batch.created, batch.errors) == ("done", 2, 1)
+    rows = {r.number: r for r in ImportRow.objects.filter(batch=batch)}
+    assert rows[2].status == "created"
+    assert Episode.objects.get(child=rowan).interview is not None  # written whole
+    # The child nobody had recorded was created in the chunk that was undone, and once more
+    # when their line was written again: one record, with their episode.
+    (tamsin,) = Person.objects.filter(family_name="Quarrington")
+    assert rows[4].person_id == tamsin.pk
+    assert Episode.objects.filter(child=tamsin).count() == 1
+    assert rows[3].status == "error"
+    (problem,) = rows[3].problems
+    assert problem["message"] == (
+        "The database refused this line (missing_episode_refused_in_test), so it is not saved; "
+        "the other lines are. Tell your administrator. Once they have put it right, import "
+        "the file again: only this line will be added."
+    )
+    assert not Episode.objects.filter(child=kai).exists()
+    # Put right, the same file again adds the refused line only.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER lantern_test_refuse ON missing_episode")
+    upload(client, file)
+    again = last_batch()
+    assert (again.status, again.created, again.unchanged, again.errors) == ("done", 1, 2, 0)
+    assert Episode.objects.filter(child=kai).count() == 1

@@ -86,12 +86,13 @@ def copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """Insert `rows` (attribute name -> value; the key and timestamps filled in when left
     out) into `model`'s table with COPY, in the caller's transaction. psycopg turns each
     value into COPY's format in its C extension (`write_row`), several times faster than
-    doing it here."""
+    doing it here. A refusal is raised as Django's own database errors are (an
+    `IntegrityError` for a constraint), with psycopg's error as its cause."""
     if not rows:
         return
     table = _TABLES.setdefault(model, Table(model))
     now = timezone.now()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         statement = f"COPY {model._meta.db_table} ({', '.join(table.columns)}) FROM STDIN"
         with raw.copy(statement) as copy:

@@ -11,6 +11,7 @@ before it. The audit trail gets one event per batch with its counts (decision 00
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -63,6 +64,8 @@ from lantern.missing.models import (
 )
 from lantern.people.models import Address, LegalStatus, LegalStatusKind, Person, School
 from lantern.people.services import Birth, person_create
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 5000
 SETTLED = (RowStatus.CREATED, RowStatus.UPDATED, RowStatus.UNCHANGED)
@@ -772,6 +775,50 @@ def process(context: Context, ahead: Ahead) -> list[Outcome]:
     return ahead.outcomes
 
 
+def _refused(error: DatabaseError) -> str:
+    diag = getattr(error.__cause__, "diag", None)
+    what = getattr(diag, "constraint_name", None) or error.__class__.__name__
+    return (
+        f"The database refused this line ({what}), so it is not saved; the other lines are. "
+        "Tell your administrator. Once they have put it right, import the file again: only "
+        "this line will be added."
+    )
+
+
+def _written(context: Context, ahead: Ahead) -> list[Outcome]:
+    """Write the chunk's lines in a savepoint, its deferred constraints checked before it
+    ends. Should the database refuse a line every check passed (a constraint the checks do
+    not know, a value PostgreSQL will not store), the savepoint is undone and the lines are
+    written again in halves, down to the line refused, which becomes a row error: one line
+    costs itself, not its chunk nor the rest of the file. A half takes the same decisions
+    as the whole, since the people matched ahead, and those this run created before it, are
+    known; a person created in an undone half is created again."""
+    made = dict(context.created_people)
+    try:
+        with transaction.atomic():
+            outcomes = process(context, ahead)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        return outcomes
+    except DatabaseError as error:
+        context.created_people = made
+        lines = [Outcome(checked=o.checked) for o in ahead.outcomes]
+        if len(lines) == 1:
+            logger.warning(
+                "Import %s line %s refused: %s", context.batch.pk, lines[0].checked.number, error
+            )
+            lines[0].fail("", _refused(error))
+            return lines
+        half = len(lines) // 2
+        return [
+            outcome
+            for part in (lines[:half], lines[half:])
+            for outcome in _written(
+                context, Ahead(outcomes=part, asked=ahead.asked, matches=ahead.matches)
+            )
+        ]
+
+
 COUNTERS: dict[str, str] = {
     RowStatus.CREATED: "created",
     RowStatus.UPDATED: "updated",
@@ -801,7 +848,7 @@ def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
             # which is idempotent. Not waiting for the flush halves the time a chunk takes.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-            outcomes = process(context, ahead)
+            outcomes = _written(context, ahead)
             copy_insert(ImportRow, [_row(batch, o) for o in outcomes])
             counts: dict[str, Any] = defaultdict(int)
             for outcome in outcomes:
