@@ -399,7 +399,9 @@ NEW_RULE_INITIAL: dict[str, Any] = {
 def rule_new_view(request: HttpRequest) -> HttpResponse:
     """Add a rule: first what it looks for (`?kind=`), then its settings and the task it
     makes. It is saved as version 1 and checked from then on."""
-    chooser = RuleKindForm(request.GET if "kind" in request.GET else None)
+    # The choice is asked with GET, so the page can be linked to; a submission with nothing
+    # chosen carries only `chosen` and is answered with the error.
+    chooser = RuleKindForm(request.GET if request.GET else None)
     if not chooser.is_bound or not chooser.is_valid():
         return render_form(request, "missing/rules/new_kind.html", {"form": chooser})
     kind = chooser.cleaned_data["kind"]

@@ -160,8 +160,10 @@ def test_a_coordinator_adds_a_rule_through_the_page(coordinator: Any) -> None:
     wrong = client.get("/missing/rules/new/?kind=moon_phase")
     assert wrong.status_code == 400
     assert "Select a valid choice" in wrong.content.decode()
-    empty = client.get("/missing/rules/new/?kind=")
-    assert "Choose what the rule looks for." in empty.content.decode()
+    for nothing in ("?kind=", "?chosen=1"):  # "Continue" with no kind chosen
+        empty = client.get(f"/missing/rules/new/{nothing}")
+        assert empty.status_code == 400
+        assert "Choose what the rule looks for." in empty.content.decode()
     page = client.get("/missing/rules/new/?kind=missing_longer_than")
     text = page.content.decode()
     assert page.status_code == 200
