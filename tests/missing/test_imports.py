@@ -848,3 +848,26 @@ def test_a_line_the_database_refuses_is_a_row_error_and_the_other_lines_are_kept
     again = last_batch()
     assert (again.status, again.created, again.unchanged, again.errors) == ("done", 1, 2, 0)
     assert Episode.objects.filter(child=kai).count() == 1
+
+
+def test_a_database_error_that_is_not_a_lines_stops_the_batch_and_keeps_the_upload(
+    client: Client, coordinator: Any, rowan: Person, kai: Person
+) -> None:
+    """Only a refusal of a line's data is put down to that line: any other error (here a
+    trigger's plain exception, as a fault would raise) stops the batch, saying so."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REFUSE_ONE_REFERENCE.replace(
+                "USING ERRCODE = 'check_violation',\n            CONSTRAINT = "
+                "'missing_episode_refused_in_test'",
+                "",
+            )
+        )
+    upload(client, good_file())
+    batch = last_batch()
+    assert batch.status == "failed"
+    assert batch.failure.startswith("The import stopped: ProgrammingError.")
+    assert batch.content  # the file is kept, to be imported again
+    assert not Episode.objects.filter(child__in=[rowan, kai]).exists()

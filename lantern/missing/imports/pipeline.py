@@ -22,7 +22,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DataError, IntegrityError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -775,7 +775,7 @@ def process(context: Context, ahead: Ahead) -> list[Outcome]:
     return ahead.outcomes
 
 
-def _refused(error: DatabaseError) -> str:
+def _refused(error: IntegrityError | DataError) -> str:
     diag = getattr(error.__cause__, "diag", None)
     what = getattr(diag, "constraint_name", None) or error.__class__.__name__
     return (
@@ -792,7 +792,8 @@ def _written(context: Context, ahead: Ahead) -> list[Outcome]:
     written again in halves, down to the line refused, which becomes a row error: one line
     costs itself, not its chunk nor the rest of the file. A half takes the same decisions
     as the whole, since the people matched ahead, and those this run created before it, are
-    known; a person created in an undone half is created again."""
+    known; a person created in an undone half is created again. Any other database error (a
+    deadlock, a lost connection) is not a line's fault and stops the batch as before."""
     made = dict(context.created_people)
     try:
         with transaction.atomic():
@@ -800,7 +801,7 @@ def _written(context: Context, ahead: Ahead) -> list[Outcome]:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         return outcomes
-    except DatabaseError as error:
+    except (IntegrityError, DataError) as error:
         context.created_people = made
         lines = [Outcome(checked=o.checked) for o in ahead.outcomes]
         if len(lines) == 1:
