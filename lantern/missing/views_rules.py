@@ -100,7 +100,11 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 class RuleForm(forms.Form):
     """A rule's next version. The settings shown depend on the rule's kind."""
 
-    name = forms.CharField(max_length=200, error_messages={"required": "Give the rule a name."})
+    name = forms.CharField(
+        max_length=200,
+        help_text="Say what it looks for, like “5 or more episodes in 30 days”.",
+        error_messages={"required": "Give the rule a name."},
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     enabled = forms.BooleanField(label="The rule is switched on", required=False)
     evaluated_on = forms.ChoiceField(

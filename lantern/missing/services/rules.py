@@ -135,7 +135,9 @@ def parameter_errors(kind: str, parameters: Any) -> list[str]:
     return errors
 
 
-def _rule_errors(rule: MissingRule) -> dict[str, list[str]]:
+def _refuse_unsound(rule: MissingRule) -> None:
+    """Raise a `ValidationError` with everything wrong with a rule version about to be saved:
+    its parameters for its kind, its owner and deadline, and the model's own checks."""
     errors: dict[str, list[str]] = {}
     problems = parameter_errors(rule.kind, rule.parameters)
     if problems:
@@ -144,7 +146,13 @@ def _rule_errors(rule: MissingRule) -> dict[str, list[str]]:
         errors["owner_role"] = ["Choose a role that exists."]
     if rule.due_timescale and not Timescale.objects.filter(key=rule.due_timescale).exists():
         errors["due_timescale"] = [f"There is no timescale “{rule.due_timescale}”."]
-    return errors
+    try:
+        rule.full_clean(exclude=["valid_to"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 EDITABLE = (
@@ -199,14 +207,7 @@ def rule_edit(
             modified_by=actor,
             **fields,
         )
-        errors = _rule_errors(new)
-        try:
-            new.full_clean(exclude=["valid_to"])
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
-        if errors:
-            raise ValidationError(errors)
+        _refuse_unsound(new)
         changed = sorted(name for name in EDITABLE if getattr(current, name) != fields[name])
         if not changed:
             raise ValidationError("Nothing has changed: the rule is as it was.")
@@ -273,14 +274,7 @@ def rule_create(
                 modified_by=actor,
                 **fields,
             )
-            errors = _rule_errors(rule)
-            try:
-                rule.full_clean(exclude=["valid_to"])
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    errors.setdefault(field, []).extend(messages)
-            if errors:
-                raise ValidationError(errors)
+            _refuse_unsound(rule)
             rule.save()
             audit_record(
                 action="missing.rule_created",
