@@ -757,6 +757,143 @@ def test_names_matched_ahead_of_their_chunk_decide_as_if_matched_with_it(
     assert Episode.objects.filter(child=rowan).count() == 1
 
 
+def _planned(batch: ImportBatch, coordinator: Any, *parts: slice) -> tuple[Any, list[Any]]:
+    """The batch's chunks (`parts` of its lines) planned one after another, as the worker
+    plans each while the one before is written: none of them is written yet."""
+    from lantern.missing.imports.pipeline import Context, Memory, plan_police, prepare
+    from lantern.missing.imports.reading import read_rows
+
+    lines = list(read_rows(batch.kind, batch.content))
+    context = Context.for_batch(batch, coordinator)
+    memory = Memory()
+    chunks = []
+    for part in parts:
+        ahead = prepare(batch.kind, lines[part], look_up=True)
+        ahead.plan, memory = plan_police(context, ahead, memory)
+        chunks.append(ahead)
+    return context, chunks
+
+
+def test_a_chunk_planned_ahead_is_written_as_planned_when_nothing_moved_on(
+    make_user: Any, rowan: Person, kai: Person
+) -> None:
+    """The next chunk is checked against what the chunk being written will add: a line of
+    the same child overlapping it is refused with the episode's reference, a line the chunk
+    before holds already is unchanged, and a child it will record is recorded once, as if
+    each chunk were planned after the one before was written."""
+    from lantern.missing.imports.pipeline import write_chunk
+
+    coordinator = make_user("missing_coordinator")
+    first = police_row(returned_at="05/10/2026 12:00", found_where="Home")
+    eliza = {"given_names": "Eliza", "family_name": "Quarrington", "date_of_birth": "02/02/2012"}
+    batch = police_batch(
+        coordinator,
+        [
+            first,
+            police_row(
+                police_reference="FB-MP-26-000102",
+                given_names="Kai",
+                family_name="Osei",
+                date_of_birth="20/01/2010",
+            ),
+            police_row(
+                police_reference="FB-MP-26-000201",
+                returned_at="03/10/2026 08:00",
+                found_where="Bus station",
+                **eliza,
+            ),
+            police_row(
+                police_reference="FB-MP-26-000109",
+                last_seen_at="04/10/2026 08:00",
+                reported_at="04/10/2026 09:00",
+            ),
+            first,
+            police_row(
+                police_reference="FB-MP-26-000202",
+                last_seen_at="09/10/2026 21:00",
+                reported_at="09/10/2026 22:00",
+                **eliza,
+            ),
+        ],
+    )
+    context, (one, two) = _planned(batch, coordinator, slice(0, 3), slice(3, 6))
+    assert one.plan.planned == {2, 3}
+    assert set(one.plan.deferred) == {4}  # a child to record: the writer records them
+    assert set(two.plan.deferred) == {7}
+
+    written = write_chunk(context, one) + write_chunk(context, two)
+
+    statuses = [o.status for o in written]
+    assert statuses == ["created", "created", "created", "error", "unchanged", "created"]
+    (child,) = Person.objects.filter(family_name="Quarrington")
+    assert Episode.objects.filter(child=child).count() == 2
+    episode = Episode.objects.get(child=rowan)
+    assert written[3].problems == [
+        (
+            "last_seen_at",
+            f"This overlaps episode {episode.reference} (missing from 2 October 2026 21:00 "
+            "until 5 October 2026 12:00): a new episode must start after the previous return.",
+        )
+    ]
+    assert written[4].episode_id == episode.pk
+
+
+def test_a_childs_lines_planned_ahead_are_checked_again_if_their_record_moved_on(
+    make_user: Any, rowan: Person
+) -> None:
+    """A report made on a page between a chunk's planning and its writing is seen: the
+    child's lines are decided and checked again under their lock, and so is a line of the
+    next chunk that counted on the first being written as planned."""
+    from lantern.missing.imports.pipeline import write_chunk
+
+    coordinator = make_user("missing_coordinator")
+    line = police_row(returned_at="03/10/2026 10:15", found_where="Bus station")
+    batch = police_batch(coordinator, [line, line])
+    context, (one, two) = _planned(batch, coordinator, slice(0, 1), slice(1, 2))
+    assert [o.status for o in two.outcomes] == ["unchanged"]  # counting on the first
+    on_the_page = report(
+        make_user("police_officer"), rowan, last_seen=at(2026, 10, 2, 18, 0), risk="low"
+    )
+
+    written = write_chunk(context, one) + write_chunk(context, two)
+
+    assert [o.status for o in written] == ["error", "error"]
+    message = (
+        f"Rowan Ashby is still recorded as missing since 2 October 2026 18:00 "
+        f"({on_the_page.reference}): record their return before reporting a new episode."
+    )
+    assert written[0].problems == [("last_seen_at", message)]
+    assert written[1].problems == [("last_seen_at", message)]
+    assert list(Episode.objects.filter(child=rowan)) == [on_the_page]
+
+
+def test_an_update_and_a_new_episode_of_one_child_are_taken_in_the_files_order(
+    client: Client, coordinator: Any, kai: Person
+) -> None:
+    """A return recorded on an episode imported before, then a new episode of the same child
+    after it: the new one is checked against the episode as returned."""
+    row = police_row(given_names="Kai", family_name="Osei", date_of_birth="20/01/2010")
+    upload(client, as_csv([row]))
+    upload(
+        client,
+        as_csv(
+            [
+                row | {"returned_at": "03/10/2026 08:00", "found_where": "A park"},
+                row
+                | {
+                    "police_reference": "FB-MP-26-000140",
+                    "last_seen_at": "09/10/2026 21:00",
+                    "reported_at": "09/10/2026 22:00",
+                },
+            ]
+        ),
+    )
+
+    batch = last_batch()
+    assert (batch.updated, batch.created, batch.errors) == (1, 1, 0)
+    assert Episode.objects.filter(child=kai).count() == 2
+
+
 def test_chunks_are_handled_in_order_and_the_helper_connection_is_closed(
     make_user: Any,
 ) -> None:

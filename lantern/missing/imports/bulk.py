@@ -15,7 +15,8 @@ import json
 import operator
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
@@ -82,19 +83,34 @@ def new_ids(count: int) -> list[uuid.UUID]:
 _TABLES: dict[type[models.Model], Table] = {}
 
 
+def copy_rows(
+    model: type[models.Model], rows: list[dict[str, Any]], now: datetime | None = None
+) -> list[tuple[Any, ...]]:
+    """`rows` as `copy_insert` would send them: each one's values in the table's column
+    order, defaults and keys filled in, stamped `now` (by default the time of the call). An
+    import makes its next chunk's rows so while the chunk before is written (decision
+    0018)."""
+    table = _TABLES.setdefault(model, Table(model))
+    return list(table.rows(rows, now or timezone.now()))
+
+
 def copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """Insert `rows` (attribute name -> value; the key and timestamps filled in when left
-    out) into `model`'s table with COPY, in the caller's transaction. psycopg turns each
-    value into COPY's format in its C extension (`write_row`), several times faster than
-    doing it here. A refusal is raised as Django's own database errors are (an
-    `IntegrityError` for a constraint), with psycopg's error as its cause."""
-    if not rows:
-        return
+    out) into `model`'s table with COPY, in the caller's transaction."""
+    if rows:
+        table = _TABLES.setdefault(model, Table(model))
+        copy_written(model, table.rows(rows, timezone.now()))
+
+
+def copy_written(model: type[models.Model], values: Iterable[tuple[Any, ...]]) -> None:
+    """COPY rows made by `copy_rows` into `model`'s table. psycopg turns each value into
+    COPY's format in its C extension (`write_row`), several times faster than doing it
+    here. A refusal is raised as Django's own database errors are (an `IntegrityError` for
+    a constraint), with psycopg's error as its cause."""
     table = _TABLES.setdefault(model, Table(model))
-    now = timezone.now()
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         statement = f"COPY {model._meta.db_table} ({', '.join(table.columns)}) FROM STDIN"
         with raw.copy(statement) as copy:
-            for row in table.rows(rows, now):
+            for row in values:
                 copy.write_row(row)

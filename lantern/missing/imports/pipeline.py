@@ -5,9 +5,15 @@ A police report makes an episode exactly as `episode_report` and `episode_record
 would (the same rules and messages, the same reference sequence, grading, return interview
 routed to the configured provider, chronology entries), but for a chunk of lines in a few
 statements: the rules are checked here in Python against the child's episodes read once per
-chunk (and those this file has just added), and the rows are inserted with `bulk_create`.
+chunk (and those this file has just added), and the rows are inserted by COPY (`bulk.py`).
 Each chunk is its own transaction, so the progress bar moves and a failure keeps the chunks
-before it. The audit trail gets one event per batch with its counts (decision 0018)."""
+before it. The audit trail gets one event per batch with its counts (decision 0018).
+
+A chunk of police reports is planned (`plan_police`: sorted, decided, checked, made into
+rows) on a second thread and connection while the chunk before is written, from the
+database and what that chunk plans; the writer confirms what the plan rested on under the
+children's lock and decides again only the lines of a child whose record moved on
+(`_write_plan`)."""
 
 from __future__ import annotations
 
@@ -22,7 +28,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, connection, connections, transaction
+from django.db import DataError, IntegrityError, connection, connections, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,7 +41,7 @@ from lantern.core.deadlines import due_at
 from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
 from lantern.missing.dashboard import figures_changed
-from lantern.missing.imports.bulk import copy_insert, new_ids
+from lantern.missing.imports.bulk import copy_insert, copy_rows, copy_written, new_ids
 from lantern.missing.imports.matching import (
     Decision,
     NameKey,
@@ -118,6 +124,8 @@ class Context:
     reasons: dict[str, Code] = field(default_factory=dict)
     providers: dict[str, Any] = field(default_factory=dict)
     created_people: dict[tuple[str, str, Any], Any] = field(default_factory=dict)
+    # The last chunk written: each key's last settled or waiting line, as `_previous` finds it.
+    written: dict[str, Outcome] = field(default_factory=dict)
 
     @classmethod
     def for_batch(cls, batch: ImportBatch, actor: User, request: Any = None) -> Context:
@@ -138,11 +146,20 @@ class Context:
 
 
 def _decide(
-    context: Context, outcomes: list[Outcome], *, create: bool, ahead: Ahead | None = None
+    context: Context,
+    outcomes: list[Outcome],
+    *,
+    create: bool,
+    ahead: Ahead | None = None,
+    deferral: Deferral | None = None,
 ) -> None:
     """Set `person_id` (confident) or `candidates` (review) on each valid outcome; with no
     likely match, create the person when `create`, else send the line to review. Names whose
-    exact matches were looked up `ahead` are not looked up again."""
+    exact matches were looked up `ahead` are not looked up again.
+
+    Deciding ahead of the writer (with a `deferral`), a person is not created here: the line
+    is left to the writer, as is any later line with that name (and any with the name of a
+    person the chunk before will create)."""
     keys: dict[int, Any] = {}
     upns: dict[int, str] = {}
     for index, outcome in enumerate(outcomes):
@@ -169,14 +186,42 @@ def _decide(
             outcome.status = RowStatus.NEEDS_REVIEW
             outcome.candidates = [str(p) for p in sorted(upn_people | name_people, key=str)]
         else:
-            found: Decision = search(v["given_names"], v["family_name"], v.get("date_of_birth"))
-            if found.candidates or not create:
-                outcome.status = RowStatus.NEEDS_REVIEW
-                outcome.candidates = found.candidates
-            else:
-                person = _create_person(context, v)
-                context.created_people[memo] = person.pk
-                outcome.person_id = person.pk
+            _unmatched(context, outcome, memo, create=create, deferral=deferral)
+
+
+@dataclass
+class Deferral:
+    """Lines `_decide` leaves to the writer, and the names of the people they will create."""
+
+    lines: list[Outcome] = field(default_factory=list)
+    names: set[tuple[str, str, Any]] = field(default_factory=set)
+
+
+def _unmatched(
+    context: Context,
+    outcome: Outcome,
+    memo: tuple[str, str, Any],
+    *,
+    create: bool,
+    deferral: Deferral | None,
+) -> None:
+    """A line nobody matches exactly: to review if the search finds anyone like them, else
+    a new person (when `create`; left to the writer with a `deferral`), else to review."""
+    v = outcome.checked.values
+    if deferral is not None and memo in deferral.names:
+        deferral.lines.append(outcome)
+        return
+    found: Decision = search(v["given_names"], v["family_name"], v.get("date_of_birth"))
+    if found.candidates or not create:
+        outcome.status = RowStatus.NEEDS_REVIEW
+        outcome.candidates = found.candidates
+    elif deferral is not None:
+        deferral.names.add(memo)
+        deferral.lines.append(outcome)
+    else:
+        person = _create_person(context, v)
+        context.created_people[memo] = person.pk
+        outcome.person_id = person.pk
 
 
 def _create_person(context: Context, v: dict[str, Any]) -> Person:
@@ -327,24 +372,30 @@ def _category(care: list[tuple[date, date | None]], back: datetime) -> str:
     )
 
 
-def write_police(context: Context, outcomes: list[Outcome]) -> None:
-    """Validate the decided lines against their children's episodes and insert the valid
-    ones: the episode, its first grading, the return interview (when returned), the
-    chronology entries. One COPY per table for the whole chunk (see `bulk.py`)."""
-    todo = [o for o in outcomes if o.status == RowStatus.CREATED and o.person_id is not None]
-    children = {o.person_id for o in todo}
-    # Lock the children as `episode_report` does, so a report made on a page while the
-    # import runs cannot slip between the overlap check and the insert.
-    people = {
-        p.pk: p
-        for p in Person.objects.select_for_update()
-        .filter(pk__any=children)
-        .only("id", "given_names", "family_name", "preferred_name", "born_earliest")
-        .order_by("pk")
-    }
-    periods = _periods(children)
-    care = _in_care(children)
-    addresses = _addresses(children)
+def _children(children: set[Any], *, lock: bool) -> dict[Any, Person]:
+    """The children of a chunk's lines, with what their checks need. Locked (`lock`) as
+    `episode_report` locks its child, so a report made on a page while the import runs
+    cannot slip between the overlap check and the insert."""
+    people = Person.objects.filter(pk__any=children).only(
+        "id", "given_names", "family_name", "preferred_name", "born_earliest"
+    )
+    if lock:
+        people = people.select_for_update().order_by("pk")
+    return {p.pk: p for p in people}
+
+
+def _plan_episodes(
+    context: Context,
+    todo: list[Outcome],
+    *,
+    people: dict[Any, Person],
+    periods: dict[Any, list[Period]],
+    care: dict[Any, list[tuple[date, date | None]]],
+    addresses: dict[Any, list[tuple[date, date | None, str]]],
+) -> list[tuple[Outcome, dict[str, Any]]]:
+    """Check each decided line against its child's episodes (`periods`, to which each valid
+    line's own is added for the lines after it) and make the episode of each valid one,
+    with its key and reference."""
     actor_id = context.actor.pk
     ids = iter(new_ids(len(todo)))
     valid: list[tuple[Outcome, dict[str, Any]]] = []
@@ -391,18 +442,50 @@ def write_police(context: Context, outcomes: list[Outcome]) -> None:
         valid.append((outcome, episode))
     for (_, episode), reference in zip(valid, _references(len(valid)), strict=True):
         episode["reference"] = reference
-    _write_episodes(context, valid)
+    return valid
 
 
-def _write_episodes(context: Context, valid: list[tuple[Outcome, dict[str, Any]]]) -> None:
-    """The checked episodes with their first grading, return interview (when returned, with
-    the provider's teams involved) and chronology entry."""
+def write_police(context: Context, outcomes: list[Outcome]) -> None:
+    """Validate the decided lines against their children's episodes and insert the valid
+    ones: the episode, its first grading, the return interview (when returned), the
+    chronology entries. One COPY per table for the whole chunk (see `bulk.py`)."""
+    todo = [o for o in outcomes if o.status == RowStatus.CREATED and o.person_id is not None]
+    children = {o.person_id for o in todo}
+    people = _children(children, lock=True)
+    valid = _plan_episodes(
+        context,
+        todo,
+        people=people,
+        periods=_periods(children),
+        care=_in_care(children),
+        addresses=_addresses(children),
+    )
+    tables = _episode_rows(context, valid)
+    with insert_history_skipped(*EPISODE_TABLES):
+        for model in EPISODE_TABLES:
+            copy_insert(model, [row for _, row in tables[model]])
+
+
+EPISODE_TABLES: tuple[type[models.Model], ...] = (
+    Episode,
+    RiskGrading,
+    ReturnInterview,
+    Involvement,
+    ChronologyEntry,
+)
+
+
+def _episode_rows(
+    context: Context, valid: list[tuple[Outcome, dict[str, Any]]]
+) -> dict[type[models.Model], list[tuple[int, dict[str, Any]]]]:
+    """The rows the checked episodes add, table by table, each with its line's number: the
+    episode, its first grading, the return interview (when returned, with the provider's
+    teams involved) and a chronology entry."""
     actor_id = context.actor.pk
     agency_id = getattr(context.actor, "agency_id", None)
-    gradings: list[dict[str, Any]] = []
-    interviews: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
-    involvements: list[dict[str, Any]] = []
+    tables: dict[type[models.Model], list[tuple[int, dict[str, Any]]]] = {
+        model: [] for model in EPISODE_TABLES
+    }
     episode_type = ContentType.objects.get_for_model(Episode)
     by_id = {code.pk: code for code in context.grades.values()}
     teams = {
@@ -410,19 +493,24 @@ def _write_episodes(context: Context, valid: list[tuple[Outcome, dict[str, Any]]
         for category, agency in context.providers.items()
     }
     for outcome, episode in valid:
+        number = outcome.checked.number
         outcome.episode_id = episode["id"]
+        tables[Episode].append((number, episode))
         grade = by_id[episode["police_risk_grade_id"]]
         link = {"link_type": "missing.episode", "link_id": episode["id"]}
         mine = {"created_by_id": actor_id, "modified_by_id": actor_id}
-        gradings.append(
-            {
-                "episode_id": episode["id"],
-                "grade_id": grade.pk,
-                "graded_at": episode["reported_at"],
-                "graded_by_id": actor_id,
-                "sources": outcome.checked.values["grading_sources"],
-                **mine,
-            }
+        tables[RiskGrading].append(
+            (
+                number,
+                {
+                    "episode_id": episode["id"],
+                    "grade_id": grade.pk,
+                    "graded_at": episode["reported_at"],
+                    "graded_by_id": actor_id,
+                    "sources": outcome.checked.values["grading_sources"],
+                    **mine,
+                },
+            )
         )
         # One entry per episode: the report, and the return when the file already has it.
         summary = (
@@ -433,45 +521,48 @@ def _write_episodes(context: Context, valid: list[tuple[Outcome, dict[str, Any]]
             summary += (
                 f"; returned {_when(episode['returned_at'])}, found at {episode['found_where']}"
             )
-        entries.append(
-            {
-                "person_id": episode["child_id"],
-                "kind": EntryKind.MISSING,
-                "summary": summary[:500],
-                "detail": episode["circumstances"],
-                "occurred_at": episode["last_seen_at"],
-                "author_id": actor_id,
-                "source_agency_id": agency_id,
-                "significance": Significance.SIGNIFICANT
-                if grade.code in {"medium", "high"}
-                else Significance.ROUTINE,
-                **link,
-            }
+        tables[ChronologyEntry].append(
+            (
+                number,
+                {
+                    "person_id": episode["child_id"],
+                    "kind": EntryKind.MISSING,
+                    "summary": summary[:500],
+                    "detail": episode["circumstances"],
+                    "occurred_at": episode["last_seen_at"],
+                    "author_id": actor_id,
+                    "source_agency_id": agency_id,
+                    "significance": Significance.SIGNIFICANT
+                    if grade.code in {"medium", "high"}
+                    else Significance.ROUTINE,
+                    **link,
+                },
+            )
         )
         if episode["returned_at"] is not None:
             provider = context.providers.get(episode["interview_category"])
-            interviews.append(
-                {"episode_id": episode["id"], "provider_id": provider.pk if provider else None}
-                | mine
+            tables[ReturnInterview].append(
+                (
+                    number,
+                    {"episode_id": episode["id"], "provider_id": provider.pk if provider else None}
+                    | mine,
+                )
             )
-            involvements.extend(
-                {
-                    "content_type_id": episode_type.pk,
-                    "object_id": episode["id"],
-                    "kind": InvolvementKind.ALLOCATED_TEAM,
-                    "team_id": team,
-                    "recorded_by_id": actor_id,
-                    "started_at": timezone.now(),
-                }
+            tables[Involvement].extend(
+                (
+                    number,
+                    {
+                        "content_type_id": episode_type.pk,
+                        "object_id": episode["id"],
+                        "kind": InvolvementKind.ALLOCATED_TEAM,
+                        "team_id": team,
+                        "recorded_by_id": actor_id,
+                        "started_at": timezone.now(),
+                    },
+                )
                 for team in teams.get(episode["interview_category"], [])
             )
-    tables = (Episode, RiskGrading, ReturnInterview, Involvement, ChronologyEntry)
-    with insert_history_skipped(*tables):
-        copy_insert(Episode, [e for _, e in valid])
-        copy_insert(RiskGrading, gradings)
-        copy_insert(ReturnInterview, interviews)
-        copy_insert(Involvement, involvements)
-        copy_insert(ChronologyEntry, entries)
+    return tables
 
 
 def _police_update(context: Context, outcome: Outcome, episode: Episode) -> None:
@@ -549,9 +640,68 @@ def _previous(kind: str, keys: set[str]) -> dict[str, ImportRow]:
     return found
 
 
-def _police_chunk(context: Context, outcomes: list[Outcome], ahead: Ahead | None) -> None:
+@dataclass
+class Remembered:
+    """What the chunk before planned for a natural key, as `_previous` finds it once that
+    chunk is written."""
+
+    status: str
+    number: int
+    data_hash: str
+    episode_id: Any
+    person_id: Any
+
+
+@dataclass
+class Memory:
+    """What the plan of the chunk being written will add, which the database shows nobody
+    else until it commits: the next chunk is planned on it (`plan_police`)."""
+
+    keys: dict[str, Remembered] = field(default_factory=dict)
+    unsure: dict[str, Any] = field(default_factory=dict)  # key -> child, when known
+    periods: dict[Any, list[Period]] = field(default_factory=lambda: defaultdict(list))
+    names: set[tuple[str, str, Any]] = field(default_factory=set)  # people it will create
+
+
+@dataclass
+class Sorted:
+    """A chunk's lines sorted by what they need: settled already (an error, unchanged,
+    waiting for review), an update of an episode recorded before, or new (`fresh`)."""
+
+    fresh: list[Outcome] = field(default_factory=list)
+    updates: list[tuple[Outcome, Episode]] = field(default_factory=list)
+    relied: dict[int, tuple[str, Remembered]] = field(default_factory=dict)
+    deferred: dict[int, Any] = field(default_factory=dict)  # line -> child, when known
+
+
+def _waiting(outcome: Outcome, number: int) -> None:
+    outcome.status = RowStatus.UNCHANGED
+    outcome.problems = [("", f"Waiting in the review queue (line {number}).")]
+
+
+def _remembered(outcome: Outcome, remembered: Remembered, lines: Sorted) -> None:
+    """A line whose key the chunk being written plans: settled as `_previous` would settle
+    it once that chunk is written (the writer confirms it was written so), or, were it an
+    update, left to the writer."""
+    number = outcome.checked.number
+    if remembered.status == RowStatus.NEEDS_REVIEW:
+        _waiting(outcome, remembered.number)
+    elif remembered.episode_id and remembered.data_hash == outcome.checked.values["__data"]:
+        outcome.status = RowStatus.UNCHANGED
+        outcome.episode_id, outcome.person_id = remembered.episode_id, remembered.person_id
+    else:
+        lines.deferred[number] = remembered.person_id
+        return
+    lines.relied[number] = (outcome.checked.values["__key"], remembered)
+
+
+def _sort_police(outcomes: list[Outcome], memory: Memory) -> Sorted:
+    """Each line against the lines imported before: those the database holds (`_previous`)
+    and those the chunk being written plans (`memory`). A line the chunk before may not
+    write as planned, or would update, is left to the writer (`deferred`)."""
+    lines = Sorted()
     hashes = {o.checked.values["__key"] for o in outcomes if o.checked.ok}
-    previous = _previous(ImportKind.POLICE_MISSING, hashes)
+    previous = _previous(ImportKind.POLICE_MISSING, hashes - memory.keys.keys())
     by_reference: dict[tuple[str, float], Episode] = {}
     episode_ids = [r.episode_id for r in previous.values() if r.episode_id]
     references = {
@@ -563,18 +713,23 @@ def _police_chunk(context: Context, outcomes: list[Outcome], ahead: Ahead | None
         Q(pk__any=episode_ids) | Q(police_reference__any=references)
     ):
         by_reference[(known.police_reference.upper(), known.last_seen_at.timestamp())] = known
-    fresh: list[Outcome] = []
     seen_here: set[str] = set()
     for outcome in outcomes:
-        v = outcome.checked.values
+        v, number = outcome.checked.values, outcome.checked.number
         if not outcome.checked.ok:
             outcome.status = RowStatus.ERROR
             outcome.problems = list(outcome.checked.problems)
             continue
-        key, earlier = v["__key"], previous.get(v["__key"])
+        key = v["__key"]
+        if key in memory.unsure:
+            lines.deferred[number] = memory.unsure[key]
+            continue
+        if key in memory.keys:
+            _remembered(outcome, memory.keys[key], lines)
+            continue
+        earlier = previous.get(key)
         if earlier is not None and earlier.status == RowStatus.NEEDS_REVIEW:
-            outcome.status = RowStatus.UNCHANGED
-            outcome.problems = [("", f"Waiting in the review queue (line {earlier.number}).")]
+            _waiting(outcome, earlier.number)
             continue
         episode = by_reference.get((v["police_reference"].upper(), v["last_seen_at"].timestamp()))
         if episode is not None:
@@ -582,15 +737,189 @@ def _police_chunk(context: Context, outcomes: list[Outcome], ahead: Ahead | None
                 outcome.status = RowStatus.UNCHANGED
                 outcome.episode_id, outcome.person_id = episode.pk, episode.child_id
             else:
-                _police_update(context, outcome, episode)
+                lines.updates.append((outcome, episode))
             continue
         if key in seen_here:
             outcome.fail("police_reference", "This report is in the file twice: once is enough.")
             continue
         seen_here.add(key)
-        fresh.append(outcome)
-    _decide(context, fresh, create=True, ahead=ahead)
-    write_police(context, fresh)
+        lines.fresh.append(outcome)
+    return lines
+
+
+def _police_chunk(context: Context, outcomes: list[Outcome], ahead: Ahead | None) -> None:
+    """The lines one by one as the database has them now, on the writer's connection."""
+    lines = _sort_police(outcomes, Memory())
+    for outcome, episode in lines.updates:
+        _police_update(context, outcome, episode)
+    _decide(context, lines.fresh, create=True, ahead=ahead)
+    write_police(context, lines.fresh)
+
+
+def _spans(periods: list[Period]) -> frozenset[tuple[datetime, datetime | None]]:
+    return frozenset((p.start, p.end) for p in periods)
+
+
+@dataclass
+class Plan:
+    """A chunk of police reports decided, checked and made into rows before the chunk ahead
+    of it is written (`plan_police`), with what that rested on, which the writer confirms
+    under the children's lock (`_write_plan`)."""
+
+    planned: set[int] = field(default_factory=set)  # lines whose rows are made
+    rows: dict[type[models.Model], tuple[list[int], list[tuple[Any, ...]]]] = field(
+        default_factory=dict
+    )  # table -> each row's line, and the rows as COPY takes them
+    checked: dict[Any, list[int]] = field(default_factory=lambda: defaultdict(list))
+    basis: dict[Any, tuple[date | None, frozenset[tuple[datetime, datetime | None]]]] = field(
+        default_factory=dict
+    )  # child -> their birth and episodes, as checked
+    relied: dict[int, tuple[str, Remembered]] = field(default_factory=dict)
+    deferred: dict[int, Any] = field(default_factory=dict)  # line -> child, when known
+    # Each line's import row, made with its outcome; stamped as the plan was made, so that
+    # the chunks' rows keep the order of the file whenever each was written.
+    stamp: datetime = field(default_factory=timezone.now)
+    import_rows: dict[int, tuple[Outcome, tuple[Any, ...]]] = field(default_factory=dict)
+
+
+def plan_police(context: Context, ahead: Ahead, memory: Memory) -> tuple[Plan, Memory]:
+    """Decide, check and make the rows of a chunk of police reports, reading the database
+    as it stands (on the read-ahead connection while the chunk before is written) together
+    with what that chunk plans (`memory`). Lines that need the writer (a person to create,
+    an episode to update, a line of a child who has one of those) are left to it. Returns
+    the plan and what it will add, for the chunk after."""
+    plan = Plan()
+    lines = _sort_police(ahead.outcomes, memory)
+    plan.relied, plan.deferred = lines.relied, lines.deferred
+    for outcome, episode in lines.updates:
+        plan.deferred[outcome.checked.number] = episode.child_id
+    deferral = Deferral(names=set(memory.names))
+    _decide(context, lines.fresh, create=True, ahead=ahead, deferral=deferral)
+    waiting = deferral.lines
+    plan.deferred.update((o.checked.number, None) for o in waiting)
+    # A child with a line the writer decides has all their lines decided there, in order.
+    theirs = {child for child in plan.deferred.values() if child is not None}
+    todo = []
+    for outcome in lines.fresh:
+        number = outcome.checked.number
+        if outcome.status != RowStatus.CREATED or number in plan.deferred:
+            continue
+        if outcome.person_id in theirs:
+            plan.deferred[number] = outcome.person_id
+        else:
+            todo.append(outcome)
+    children = {o.person_id for o in todo}
+    people = _children(children, lock=False)
+    periods = _periods(children)
+    for child in children:
+        periods[child].extend(memory.periods.get(child, ()))
+    plan.basis = {c: (p.born_earliest, _spans(periods[c])) for c, p in people.items()}
+    for outcome in todo:
+        if outcome.person_id in people:
+            plan.checked[outcome.person_id].append(outcome.checked.number)
+        else:
+            plan.deferred[outcome.checked.number] = outcome.person_id  # gone since decided
+    todo = [o for o in todo if o.person_id in people]
+    valid = _plan_episodes(
+        context,
+        todo,
+        people=people,
+        periods=periods,
+        care=_in_care(children),
+        addresses=_addresses(children),
+    )
+    for model, rows in _episode_rows(context, valid).items():
+        plan.rows[model] = ([n for n, _ in rows], copy_rows(model, [row for _, row in rows]))
+    plan.planned = {o.checked.number for o, _ in valid}
+    settled = [o for o in ahead.outcomes if o.checked.number not in plan.deferred]
+    made = copy_rows(ImportRow, [_row(context.batch, o) for o in settled], now=plan.stamp)
+    plan.import_rows = {o.checked.number: (o, row) for o, row in zip(settled, made, strict=True)}
+    return plan, _remember(ahead.outcomes, plan, valid, waiting)
+
+
+def _remember(
+    outcomes: list[Outcome],
+    plan: Plan,
+    valid: list[tuple[Outcome, dict[str, Any]]],
+    waiting: list[Outcome],
+) -> Memory:
+    """What the chunk after this one must know of it before it is written: its keys as
+    `_previous` will find them (unsure for a line left to the writer, or refused by a check
+    the writer may make again), its new episodes and the people it will create."""
+    memory = Memory()
+    checked = {number for numbers in plan.checked.values() for number in numbers}
+    for outcome in outcomes:
+        v, number = outcome.checked.values, outcome.checked.number
+        if not outcome.checked.ok:
+            continue
+        key = v["__key"]
+        if number in plan.deferred or (number in checked and outcome.status == RowStatus.ERROR):
+            memory.unsure[key] = plan.deferred.get(number, outcome.person_id)
+            memory.keys.pop(key, None)
+        elif outcome.status in (*SETTLED, RowStatus.NEEDS_REVIEW):
+            memory.keys[key] = Remembered(
+                outcome.status, number, v["__data"], outcome.episode_id, outcome.person_id
+            )
+            memory.unsure.pop(key, None)
+    for _, episode in valid:
+        memory.periods[episode["child_id"]].append(
+            Period(episode["reference"], episode["last_seen_at"], episode["returned_at"])
+        )
+    memory.names = {
+        (
+            o.checked.values["given_names"].lower(),
+            o.checked.values["family_name"].lower(),
+            o.checked.values.get("date_of_birth"),
+        )
+        for o in waiting
+    }
+    return memory
+
+
+def _write_plan(context: Context, ahead: Ahead, plan: Plan) -> list[Outcome]:
+    """Write a chunk as planned, once its children are locked and what the plan rested on
+    is confirmed: their births and episodes as checked, and the lines of the chunk before
+    it relied on written as planned. The lines of a child whose record moved on meanwhile,
+    and those left to the writer, are decided and checked again here, in their order in
+    the file (`_police_chunk`)."""
+    redo = dict(plan.deferred)
+    for number, (key, remembered) in plan.relied.items():
+        final = context.written.get(key)
+        if final is None or (final.status, final.episode_id) != (
+            remembered.status,
+            remembered.episode_id,
+        ):
+            redo[number] = remembered.person_id
+    suspect = {child for child in redo.values() if child is not None}
+    # Locked as `_children` locks them; only their births are compared.
+    born = dict(
+        Person.objects.select_for_update()
+        .filter(pk__any=list(plan.basis))
+        .order_by("pk")
+        .values_list("pk", "born_earliest")
+    )
+    periods = _periods(set(plan.basis))
+    for child, (birth, spans) in plan.basis.items():
+        if child not in born or born[child] != birth or _spans(periods[child]) != spans:
+            suspect.add(child)
+    for child in suspect:
+        redo.update(dict.fromkeys(plan.checked.get(child, ()), child))
+    keep = plan.planned - redo.keys()
+    with insert_history_skipped(*EPISODE_TABLES):
+        for model in EPISODE_TABLES:
+            numbers, rows = plan.rows[model]
+            chosen = [row for number, row in zip(numbers, rows, strict=True) if number in keep]
+            if chosen:
+                copy_written(model, chosen)
+    if redo:
+        again = {
+            o.checked.number: Outcome(checked=o.checked)
+            for o in ahead.outcomes
+            if o.checked.number in redo
+        }
+        _police_chunk(context, list(again.values()), ahead)
+        ahead.outcomes[:] = [again.get(o.checked.number, o) for o in ahead.outcomes]
+    return ahead.outcomes
 
 
 # --- School absences -----------------------------------------------------------------------
@@ -720,6 +1049,7 @@ class Ahead:
     outcomes: list[Outcome]
     asked: set[NameKey] = field(default_factory=set)
     matches: dict[NameKey, set[Any]] = field(default_factory=dict)
+    plan: Plan | None = None  # police reports planned ahead (`plan_police`)
 
 
 def prepare(kind: str, lines: list[tuple[int, dict[str, str]]], *, look_up: bool) -> Ahead:
@@ -741,18 +1071,31 @@ def prepare(kind: str, lines: list[tuple[int, dict[str, str]]], *, look_up: bool
 
 
 def _prepared_ahead(
-    batch: ImportBatch, chunk: int, handle: Callable[[Ahead], None], *, look_up: bool
+    batch: ImportBatch,
+    chunk: int,
+    handle: Callable[[Ahead], None],
+    *,
+    look_up: bool,
+    context: Context | None = None,
 ) -> None:
     """Call `handle` on each chunk of the batch in order, while the next chunk is read,
-    checked and (when `look_up`) matched on a second thread. The checks are Python and the
-    match is PostgreSQL's work on a second connection, so both run while this thread waits
-    for the database to write the chunk before: on two cores an import takes about the
-    time of its writing alone (decision 0018)."""
+    checked and (when `look_up`) matched on a second thread, and with a `context` police
+    reports planned too (`plan_police`). That is Python and reads on a second connection,
+    so it runs while this thread waits for the database to write the chunk before: on two
+    cores an import takes about the time of its writing alone (decision 0018)."""
     source = _chunks(read_rows(batch.kind, batch.content), chunk)
+    memory = Memory()
 
     def next_chunk() -> Ahead | None:
+        nonlocal memory
         lines = next(source, None)
-        return None if lines is None else prepare(batch.kind, lines, look_up=look_up)
+        if lines is None:
+            return None
+        ahead = prepare(batch.kind, lines, look_up=look_up)
+        if look_up and context is not None and batch.kind == ImportKind.POLICE_MISSING:
+            with transaction.atomic():
+                ahead.plan, memory = plan_police(context, ahead, memory)
+        return ahead
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-ahead") as helper:
         try:
@@ -767,11 +1110,13 @@ def _prepared_ahead(
 
 
 def process(context: Context, ahead: Ahead) -> list[Outcome]:
-    """One chunk, checked: decide, write; returns what became of each line."""
+    """One chunk, checked: decide, write; returns what became of each line. Police reports
+    not planned ahead are planned here, on the writer's connection, which sees every line
+    written before."""
     if context.batch.kind == ImportKind.POLICE_MISSING:
-        _police_chunk(context, ahead.outcomes, ahead)
-    else:
-        _absence_chunk(context, ahead.outcomes, ahead)
+        plan = ahead.plan or plan_police(context, ahead, Memory())[0]
+        return _write_plan(context, ahead, plan)
+    _absence_chunk(context, ahead.outcomes, ahead)
     return ahead.outcomes
 
 
@@ -820,6 +1165,38 @@ def _written(context: Context, ahead: Ahead) -> list[Outcome]:
         ]
 
 
+def _import_rows(context: Context, ahead: Ahead, outcomes: list[Outcome]) -> list[tuple[Any, ...]]:
+    """The chunk's import rows: those its plan made, for the lines written as planned, and
+    the others made now."""
+    made = ahead.plan.import_rows if ahead.plan else {}
+    rows, rest = [], []
+    for outcome in outcomes:
+        planned = made.get(outcome.checked.number)
+        if planned is not None and planned[0] is outcome:
+            rows.append(planned[1])
+        else:
+            rest.append(_row(context.batch, outcome))
+    stamp = ahead.plan.stamp if ahead.plan else None
+    return rows + copy_rows(ImportRow, rest, now=stamp)
+
+
+def write_chunk(context: Context, ahead: Ahead) -> list[Outcome]:
+    """Write a chunk (`_written`), keeping what it settled for the chunk after, planned
+    before it was written, to confirm what it relied on (`_write_plan`)."""
+    outcomes = _written(context, ahead)
+    context.written = _settled(outcomes)
+    return outcomes
+
+
+def _settled(outcomes: list[Outcome]) -> dict[str, Outcome]:
+    """Each key's last settled or waiting line, as `_previous` will find it."""
+    return {
+        o.checked.values["__key"]: o
+        for o in outcomes
+        if o.checked.ok and o.status in (*SETTLED, RowStatus.NEEDS_REVIEW)
+    }
+
+
 COUNTERS: dict[str, str] = {
     RowStatus.CREATED: "created",
     RowStatus.UPDATED: "updated",
@@ -849,8 +1226,8 @@ def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
             # which is idempotent. Not waiting for the flush halves the time a chunk takes.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-            outcomes = _written(context, ahead)
-            copy_insert(ImportRow, [_row(batch, o) for o in outcomes])
+            outcomes = write_chunk(context, ahead)
+            copy_written(ImportRow, _import_rows(context, ahead, outcomes))
             counts: dict[str, Any] = defaultdict(int)
             for outcome in outcomes:
                 counts[COUNTERS[outcome.status]] += 1
@@ -862,7 +1239,9 @@ def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
     try:
         # Inside a caller's transaction (a test), the rows it holds are visible only to this
         # connection, so the names are matched here, chunk by chunk.
-        _prepared_ahead(batch, chunk, write, look_up=not connection.in_atomic_block)
+        _prepared_ahead(
+            batch, chunk, write, look_up=not connection.in_atomic_block, context=context
+        )
     except Exception as error:
         if batch.kind == ImportKind.POLICE_MISSING:
             figures_changed()  # the chunks before the failure are kept
