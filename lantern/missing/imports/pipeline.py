@@ -41,7 +41,7 @@ from lantern.core.deadlines import due_at
 from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
 from lantern.missing.dashboard import figures_changed
-from lantern.missing.imports.bulk import copy_insert, copy_rows, copy_written, new_ids
+from lantern.missing.imports.bulk import copy_insert, copy_lines, copy_rows, copy_text, new_ids
 from lantern.missing.imports.matching import (
     Decision,
     NameKey,
@@ -767,9 +767,9 @@ class Plan:
     under the children's lock (`_write_plan`)."""
 
     planned: set[int] = field(default_factory=set)  # lines whose rows are made
-    rows: dict[type[models.Model], tuple[list[int], list[tuple[Any, ...]]]] = field(
+    rows: dict[type[models.Model], tuple[list[int], list[bytes]]] = field(
         default_factory=dict
-    )  # table -> each row's line, and the rows as COPY takes them
+    )  # table -> each row's line in the file, and the row in COPY's format
     checked: dict[Any, list[int]] = field(default_factory=lambda: defaultdict(list))
     basis: dict[Any, tuple[date | None, frozenset[tuple[datetime, datetime | None]]]] = field(
         default_factory=dict
@@ -779,7 +779,7 @@ class Plan:
     # Each line's import row, made with its outcome; stamped as the plan was made, so that
     # the chunks' rows keep the order of the file whenever each was written.
     stamp: datetime = field(default_factory=timezone.now)
-    import_rows: dict[int, tuple[Outcome, tuple[Any, ...]]] = field(default_factory=dict)
+    import_rows: dict[int, tuple[Outcome, bytes]] = field(default_factory=dict)
 
 
 def plan_police(context: Context, ahead: Ahead, memory: Memory) -> tuple[Plan, Memory]:
@@ -829,10 +829,14 @@ def plan_police(context: Context, ahead: Ahead, memory: Memory) -> tuple[Plan, M
         addresses=_addresses(children),
     )
     for model, rows in _episode_rows(context, valid).items():
-        plan.rows[model] = ([n for n, _ in rows], copy_rows(model, [row for _, row in rows]))
+        made = copy_text(model, copy_rows(model, [row for _, row in rows]))
+        plan.rows[model] = ([n for n, _ in rows], made)
     plan.planned = {o.checked.number for o, _ in valid}
     settled = [o for o in ahead.outcomes if o.checked.number not in plan.deferred]
-    made = copy_rows(ImportRow, [_row(context.batch, o) for o in settled], now=plan.stamp)
+    made = copy_text(
+        ImportRow,
+        copy_rows(ImportRow, [_row(context.batch, o) for o in settled], now=plan.stamp),
+    )
     plan.import_rows = {o.checked.number: (o, row) for o, row in zip(settled, made, strict=True)}
     return plan, _remember(ahead.outcomes, plan, valid, waiting)
 
@@ -908,9 +912,9 @@ def _write_plan(context: Context, ahead: Ahead, plan: Plan) -> list[Outcome]:
     with insert_history_skipped(*EPISODE_TABLES):
         for model in EPISODE_TABLES:
             numbers, rows = plan.rows[model]
-            chosen = [row for number, row in zip(numbers, rows, strict=True) if number in keep]
-            if chosen:
-                copy_written(model, chosen)
+            if redo:
+                rows = [row for number, row in zip(numbers, rows, strict=True) if number in keep]
+            copy_lines(model, rows)
     if redo:
         again = {
             o.checked.number: Outcome(checked=o.checked)
@@ -1165,7 +1169,7 @@ def _written(context: Context, ahead: Ahead) -> list[Outcome]:
         ]
 
 
-def _import_rows(context: Context, ahead: Ahead, outcomes: list[Outcome]) -> list[tuple[Any, ...]]:
+def _import_rows(context: Context, ahead: Ahead, outcomes: list[Outcome]) -> list[bytes]:
     """The chunk's import rows: those its plan made, for the lines written as planned, and
     the others made now."""
     made = ahead.plan.import_rows if ahead.plan else {}
@@ -1177,7 +1181,7 @@ def _import_rows(context: Context, ahead: Ahead, outcomes: list[Outcome]) -> lis
         else:
             rest.append(_row(context.batch, outcome))
     stamp = ahead.plan.stamp if ahead.plan else None
-    return rows + copy_rows(ImportRow, rest, now=stamp)
+    return rows + copy_text(ImportRow, copy_rows(ImportRow, rest, now=stamp))
 
 
 def write_chunk(context: Context, ahead: Ahead) -> list[Outcome]:
@@ -1227,7 +1231,7 @@ def run_batch(batch_id: Any, *, chunk: int = CHUNK) -> ImportBatch:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
             outcomes = write_chunk(context, ahead)
-            copy_written(ImportRow, _import_rows(context, ahead, outcomes))
+            copy_lines(ImportRow, _import_rows(context, ahead, outcomes))
             counts: dict[str, Any] = defaultdict(int)
             for outcome in outcomes:
                 counts[COUNTERS[outcome.status]] += 1
