@@ -748,7 +748,8 @@ def _sort_police(outcomes: list[Outcome], memory: Memory) -> Sorted:
 
 
 def _police_chunk(context: Context, outcomes: list[Outcome], ahead: Ahead | None) -> None:
-    """The lines one by one as the database has them now, on the writer's connection."""
+    """Decide and write lines against the database as it is now, on the writer's
+    connection: those a plan left to the writer or whose child's record moved on."""
     lines = _sort_police(outcomes, Memory())
     for outcome, episode in lines.updates:
         _police_update(context, outcome, episode)
