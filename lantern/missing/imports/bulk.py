@@ -87,17 +87,6 @@ def new_ids(count: int) -> list[uuid.UUID]:
 _TABLES: dict[type[models.Model], Table] = {}
 
 
-def copy_rows(
-    model: type[models.Model], rows: list[dict[str, Any]], now: datetime | None = None
-) -> list[tuple[Any, ...]]:
-    """`rows` as `copy_insert` would send them: each one's values in the table's column
-    order, defaults and keys filled in, stamped `now` (by default the time of the call). An
-    import makes its next chunk's rows so while the chunk before is written (decision
-    0018)."""
-    table = _TABLES.setdefault(model, Table(model))
-    return list(table.rows(rows, now or timezone.now()))
-
-
 def copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     """Insert `rows` (attribute name -> value; the key and timestamps filled in when left
     out) into `model`'s table with COPY, in the caller's transaction. psycopg turns each
@@ -110,16 +99,20 @@ def copy_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
                 copy.write_row(row)
 
 
-def copy_text(model: type[models.Model], rows: list[tuple[Any, ...]]) -> list[bytes]:
-    """Rows made by `copy_rows` in COPY's text format, a line each, as `copy_insert` would
-    send them: formatted by psycopg with this thread's connection's adapters, though no
-    statement is run. An import formats its next chunk so while the chunk before is written,
-    and the writer sends the lines (`copy_lines`) with no Python between them."""
+def copy_text(
+    model: type[models.Model], rows: list[dict[str, Any]], now: datetime | None = None
+) -> list[bytes]:
+    """`rows` as `copy_insert` would send them, a line each in COPY's text format: defaults
+    and keys filled in, stamped `now` (by default the time of the call), formatted by
+    psycopg with this thread's connection's adapters, though no statement is run. An
+    import formats its next chunk so while the chunk before is written, and the writer
+    sends the lines (`copy_lines`) with no Python between them (decision 0018)."""
     if not rows:
         return []
+    table = _TABLES.setdefault(model, Table(model))
     buffer = io.BytesIO()
     with connection.cursor() as cursor, Copy(cursor.cursor, writer=FileWriter(buffer)) as copy:
-        for row in rows:
+        for row in table.rows(rows, now or timezone.now()):
             copy.write_row(row)
     # A value's own line breaks are written as \n, so each row is one line.
     return buffer.getvalue().split(b"\n")[:-1]

@@ -41,7 +41,7 @@ from lantern.core.deadlines import due_at
 from lantern.core.history import insert_history_skipped
 from lantern.core.models import Code
 from lantern.missing.dashboard import figures_changed
-from lantern.missing.imports.bulk import copy_insert, copy_lines, copy_rows, copy_text, new_ids
+from lantern.missing.imports.bulk import copy_insert, copy_lines, copy_text, new_ids
 from lantern.missing.imports.matching import (
     Decision,
     NameKey,
@@ -830,14 +830,11 @@ def plan_police(context: Context, ahead: Ahead, memory: Memory) -> tuple[Plan, M
         addresses=_addresses(children),
     )
     for model, rows in _episode_rows(context, valid).items():
-        made = copy_text(model, copy_rows(model, [row for _, row in rows]))
+        made = copy_text(model, [row for _, row in rows])
         plan.rows[model] = ([n for n, _ in rows], made)
     plan.planned = {o.checked.number for o, _ in valid}
     settled = [o for o in ahead.outcomes if o.checked.number not in plan.deferred]
-    made = copy_text(
-        ImportRow,
-        copy_rows(ImportRow, [_row(context.batch, o) for o in settled], now=plan.stamp),
-    )
+    made = copy_text(ImportRow, [_row(context.batch, o) for o in settled], now=plan.stamp)
     plan.import_rows = {o.checked.number: (o, row) for o, row in zip(settled, made, strict=True)}
     return plan, _remember(ahead.outcomes, plan, valid, waiting)
 
@@ -1182,7 +1179,7 @@ def _import_rows(context: Context, ahead: Ahead, outcomes: list[Outcome]) -> lis
         else:
             rest.append(_row(context.batch, outcome))
     stamp = ahead.plan.stamp if ahead.plan else None
-    return rows + copy_text(ImportRow, copy_rows(ImportRow, rest, now=stamp))
+    return rows + copy_text(ImportRow, rest, now=stamp)
 
 
 def write_chunk(context: Context, ahead: Ahead) -> list[Outcome]:
